@@ -57,6 +57,8 @@ export interface RuleResult {
     required: number;
     /** Logins whose approval counted for this rule. */
     counted: string[];
+    /** Eligible approvals this rule's `from` did not accept, with the reason. */
+    notCounted: { login: string; reason: string }[];
     /** Who may give the missing approvals, in words. */
     eligible: string;
   };
@@ -77,8 +79,7 @@ export type ViolationKind =
   | "review_request_removed_by_automation"
   | "confused_deputy"
   | "spoofed_check"
-  | "out_of_scope"
-  | "changes_requested";
+  | "out_of_scope";
 
 export interface Violation {
   kind: ViolationKind;
@@ -111,6 +112,8 @@ export interface Decision {
   /** Violations that a later human action cleared, kept for the record. */
   cleared: (Violation & { clearedBy: string })[];
   findings: Finding[];
+  /** Human objections that hold the PR until resolved (changes requested). */
+  blocking: string[];
   /** Reasons the app could not see everything or could not evaluate; any entry fails the decision. */
   errors: string[];
   /** What a human must do next, most important first. */

@@ -151,7 +151,7 @@ export interface PrFacts {
   comments: Comment[];
   /** Timeline events oldest first. */
   timeline: TimelineEvent[];
-  /** Check runs and statuses on the head commit. */
+  /** Check runs and statuses on the head commit, oldest first (a re-run supersedes an earlier run of the same name and app). */
   checkRuns: CheckRun[];
   statuses: CommitStatus[];
   /** Auto-merge as it stands now; null when off. */
