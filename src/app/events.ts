@@ -1,0 +1,227 @@
+/**
+ * Turns a webhook into what the app should do about it, without any API call, so the webhook
+ * is acknowledged at once. Only the fields used are validated; a payload missing them becomes an
+ * `ignore` with the reason, never an exception.
+ */
+import { z } from "zod";
+import { parseExternalId } from "../github/checks.js";
+
+export interface PrTarget {
+  owner: string;
+  repo: string;
+  number: number;
+}
+
+/** What the event already tells about the PR, used when GitHub cannot be read. */
+export interface Hint {
+  headSha?: string;
+  htmlUrl?: string;
+}
+
+interface Where {
+  installation: number;
+  owner: string;
+  repo: string;
+}
+
+export type Intent =
+  | { kind: "evaluate"; where: Where; target: PrTarget; hint: Hint }
+  /** PRs of a commit, for check and status events that do not list them (fork PRs). */
+  | { kind: "evaluate_by_sha"; where: Where; sha: string }
+  | { kind: "reevaluate_if_writer"; where: Where; target: PrTarget; hint: Hint; sender: string }
+  /** Post the PR's verdict on the merge group's head; `number` null when the group's ref cannot be parsed. */
+  | { kind: "merge_group"; where: Where; groupSha: string; number: number | null; problem: string | null }
+  | { kind: "evaluate_open_prs"; where: Where; why: string }
+  | { kind: "ignore"; reason: string };
+
+export const POLICY_PATH = ".github/agent-policy.yml";
+/** GitHub lists at most this many commits in a push payload; a longer push cannot be inspected. */
+const PUSH_COMMIT_LIMIT = 2048;
+
+const Sha = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/);
+const Num = z.number().int().positive();
+const Base = z.object({
+  installation: z.object({ id: Num }),
+  repository: z.object({ id: Num, name: z.string().min(1), owner: z.object({ login: z.string().min(1) }) }),
+});
+const PullList = z.array(z.object({ number: Num, base: z.object({ repo: z.object({ id: Num }) }) }));
+const AppRef = z.object({ id: Num }).nullable().optional();
+
+const schemas = {
+  pull_request: Base.extend({
+    pull_request: z.object({ number: Num, html_url: z.string(), head: z.object({ sha: Sha }) }),
+  }),
+  issue_comment: Base.extend({
+    issue: z.object({ number: Num, pull_request: z.object({ html_url: z.string() }).nullable().optional() }),
+  }),
+  check_run: Base.extend({
+    check_run: z.object({
+      head_sha: Sha,
+      external_id: z.string().nullable().optional(),
+      app: AppRef,
+      pull_requests: PullList,
+    }),
+    requested_action: z.object({ identifier: z.string() }).nullable().optional(),
+    sender: z.object({ login: z.string().min(1) }),
+  }),
+  check_suite: Base.extend({
+    check_suite: z.object({ head_sha: Sha, app: AppRef, pull_requests: PullList }),
+  }),
+  status: Base.extend({ sha: Sha }),
+  merge_group: Base.extend({ merge_group: z.object({ head_sha: Sha, head_ref: z.string() }) }),
+  push: Base.extend({
+    ref: z.string(),
+    forced: z.boolean().optional(),
+    deleted: z.boolean().optional(),
+    repository: Base.shape.repository.extend({ default_branch: z.string().min(1) }),
+    commits: z.array(
+      z.object({
+        added: z.array(z.string()).optional(),
+        modified: z.array(z.string()).optional(),
+        removed: z.array(z.string()).optional(),
+      }),
+    ),
+  }),
+};
+
+export type EventName = keyof typeof schemas | "pull_request_review";
+
+/**
+ * @param event webhook name ("pull_request"), action ("opened") and payload
+ * @param ownAppId our App id: our own check runs and suites must not trigger evaluations (loops)
+ */
+export function intentsFor(
+  name: EventName,
+  action: string | undefined,
+  payload: unknown,
+  ownAppId: number,
+): Intent[] {
+  const schema = schemas[name === "pull_request_review" ? "pull_request" : name];
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return [
+      {
+        kind: "ignore",
+        reason:
+          `malformed ${name} payload: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? ""}`.trim(),
+      },
+    ];
+  }
+  const p = parsed.data;
+  const where: Where = {
+    installation: p.installation.id,
+    owner: p.repository.owner.login,
+    repo: p.repository.name,
+  };
+  const pr = (number: number): PrTarget => ({ owner: where.owner, repo: where.repo, number });
+
+  switch (name) {
+    case "pull_request":
+    case "pull_request_review": {
+      const { pull_request } = p as z.infer<typeof schemas.pull_request>;
+      return [
+        {
+          kind: "evaluate",
+          where,
+          target: pr(pull_request.number),
+          hint: { headSha: pull_request.head.sha, htmlUrl: pull_request.html_url },
+        },
+      ];
+    }
+    case "issue_comment": {
+      const { issue } = p as z.infer<typeof schemas.issue_comment>;
+      if (!issue.pull_request) return [{ kind: "ignore", reason: "comment on an issue, not a pull request" }];
+      return [
+        { kind: "evaluate", where, target: pr(issue.number), hint: { htmlUrl: issue.pull_request.html_url } },
+      ];
+    }
+    case "check_run": {
+      const { check_run: run, requested_action, sender } = p as z.infer<typeof schemas.check_run>;
+      const ours = run.app?.id === ownAppId;
+      if (action === "completed") {
+        if (ours) return [{ kind: "ignore", reason: "our own check run" }];
+        return byPulls(where, run.pull_requests, p.repository.id, run.head_sha);
+      }
+      if (!ours) return [{ kind: "ignore", reason: `${action} for another app's check run` }];
+      if (action === "requested_action" && requested_action?.identifier !== "reevaluate") {
+        return [
+          { kind: "ignore", reason: `unknown requested action ${requested_action?.identifier ?? "(none)"}` },
+        ];
+      }
+      const own = parseExternalId(run.external_id, where.owner, where.repo);
+      const number = own?.number ?? samePulls(run.pull_requests, p.repository.id)[0];
+      if (number === undefined) return [{ kind: "evaluate_by_sha", where, sha: run.head_sha }];
+      if (action === "requested_action") {
+        return [{ kind: "reevaluate_if_writer", where, target: pr(number), hint: {}, sender: sender.login }];
+      }
+      return [{ kind: "evaluate", where, target: pr(number), hint: {} }];
+    }
+    case "check_suite": {
+      const { check_suite: suite } = p as z.infer<typeof schemas.check_suite>;
+      if (suite.app?.id === ownAppId) return [{ kind: "ignore", reason: "our own check suite" }];
+      return byPulls(where, suite.pull_requests, p.repository.id, suite.head_sha);
+    }
+    case "status":
+      return [{ kind: "evaluate_by_sha", where, sha: (p as z.infer<typeof schemas.status>).sha }];
+    case "merge_group": {
+      const { merge_group: group } = p as z.infer<typeof schemas.merge_group>;
+      const number = mergeGroupPr(group.head_ref);
+      return [
+        {
+          kind: "merge_group",
+          where,
+          groupSha: group.head_sha,
+          number,
+          problem:
+            number === null
+              ? `cannot tell which pull request merge group ref "${group.head_ref}" is for`
+              : null,
+        },
+      ];
+    }
+    case "push": {
+      const push = p as z.infer<typeof schemas.push>;
+      if (push.ref !== `refs/heads/${push.repository.default_branch}`) {
+        return [{ kind: "ignore", reason: "push to a branch other than the default branch" }];
+      }
+      if (push.deleted) return [{ kind: "ignore", reason: "default branch deleted" }];
+      const why = policyChange(push);
+      return why
+        ? [{ kind: "evaluate_open_prs", where, why }]
+        : [{ kind: "ignore", reason: "push does not change the policy" }];
+    }
+  }
+}
+
+/** `refs/heads/gh-readonly-queue/<base>/pr-<N>-<sha>` → N (the base branch may contain slashes). */
+export function mergeGroupPr(headRef: string): number | null {
+  const m = /^refs\/heads\/gh-readonly-queue\/.+\/pr-([1-9][0-9]{0,9})-[0-9a-f]{40}$/.exec(headRef);
+  return m ? Number(m[1]) : null;
+}
+
+function policyChange(push: z.infer<typeof schemas.push>): string | null {
+  if (push.forced) return "forced push to the default branch";
+  if (push.commits.length === 0) return "push without a commit list";
+  if (push.commits.length >= PUSH_COMMIT_LIMIT) return "push too large to inspect";
+  const touched = push.commits.some((c) =>
+    [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].includes(POLICY_PATH),
+  );
+  return touched ? `${POLICY_PATH} changed on the default branch` : null;
+}
+
+/** PR numbers of this repository; check payloads may also list PRs of other repositories with the same head. */
+function samePulls(pulls: z.infer<typeof PullList>, repoId: number): number[] {
+  return pulls.filter((x) => x.base.repo.id === repoId).map((x) => x.number);
+}
+
+function byPulls(where: Where, pulls: z.infer<typeof PullList>, repoId: number, sha: string): Intent[] {
+  const numbers = samePulls(pulls, repoId);
+  if (numbers.length === 0) return [{ kind: "evaluate_by_sha", where, sha }];
+  return numbers.map((number) => ({
+    kind: "evaluate" as const,
+    where,
+    target: { owner: where.owner, repo: where.repo, number },
+    hint: { headSha: sha },
+  }));
+}

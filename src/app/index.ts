@@ -1,0 +1,426 @@
+/**
+ * The Probot app: one handler per webhook event (SPEC §7). Each handler only works out which pull
+ * requests the event concerns and schedules their evaluation, then returns — the webhook is
+ * acknowledged at once and the evaluation runs in the background, coalesced per PR.
+ *
+ * Every evaluation uses an octokit from `app.auth(installationId)`, not `context.octokit`: Probot's
+ * event octokit shares one throttle key across all installations, which serialises every write
+ * and GraphQL call of the whole org fleet; `app.auth` keys throttling per installation.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import pino, { type Logger } from "pino";
+import type { ApplicationFunction, Context, Probot, ProbotOctokit } from "probot";
+import { createAuditLog } from "../audit/log.js";
+import { errorReason, statusOf } from "../github/enforce.js";
+import { createPeopleCaches } from "../github/gather.js";
+import { type EventName, type Hint, type Intent, intentsFor, type PrTarget } from "./events.js";
+import { Metrics } from "./metrics.js";
+import { type EvaluationRequest, evaluatePullRequest, failMergeGroup, type PipelineEnv } from "./pipeline.js";
+import { PolicyCache } from "./policies.js";
+import { bound, type RequestBudget, withTimeout } from "./requests.js";
+import { Scheduler } from "./scheduler.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+export interface AgentPolicyOptions {
+  /** Our App id, to ignore our own check runs; default `APP_ID`. */
+  appId?: number;
+  /** Our App slug; default: asked from GitHub (`GET /app`) once. */
+  appSlug?: string;
+  /** Where audit records go; default JSON lines on stdout at level info, whatever `LOG_LEVEL` says. */
+  audit?: Logger;
+  /** Evaluations running at once across all installations. */
+  concurrency?: number;
+  /** Longest one GitHub call may take, retries and throttle waits included. */
+  requestTimeoutMs?: number;
+  /** Budget for reading everything an evaluation needs; the check write then gets its own. */
+  evaluationTimeoutMs?: number;
+}
+
+export interface AgentPolicy {
+  app: ApplicationFunction;
+  /** Resolves when no evaluation is queued or running. */
+  idle(): Promise<void>;
+  metrics: Metrics;
+}
+
+/** Pull requests re-evaluated after a policy change, at most (one page). */
+export const OPEN_PR_LIMIT = 100;
+const WRITE_PERMISSIONS = new Set(["admin", "maintain", "write"]);
+
+const SUBSCRIPTIONS: [EventName, string[]][] = [
+  [
+    "pull_request",
+    [
+      "opened",
+      "reopened",
+      "synchronize",
+      "edited",
+      "ready_for_review",
+      "labeled",
+      "unlabeled",
+      "auto_merge_enabled",
+      "auto_merge_disabled",
+      "enqueued",
+      "dequeued",
+    ],
+  ],
+  ["pull_request_review", ["submitted", "dismissed", "edited"]],
+  ["issue_comment", ["created", "edited", "deleted"]],
+  ["check_run", ["completed", "rerequested", "requested_action"]],
+  ["check_suite", ["completed"]],
+  ["merge_group", ["checks_requested"]],
+  ["status", []],
+  ["push", []],
+];
+
+export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy {
+  const metrics = new Metrics();
+  let log: Logger = pino({ level: "silent" });
+  const scheduler = new Scheduler({
+    concurrency: options.concurrency ?? 16,
+    onError: (key, error) => log.error({ err: error, key }, "agent-policy job failed unexpectedly"),
+  });
+  metrics.gauge("agent_policy_queue_depth", "Evaluations waiting or running.", () => scheduler.depth);
+
+  const app: ApplicationFunction = async (probot, { addHandler }) => {
+    log = probot.log.child({ name: "agent-policy" });
+    const appId = options.appId ?? Number(process.env.APP_ID);
+    if (!Number.isInteger(appId) || appId <= 0) {
+      throw new Error("agent-policy needs its GitHub App id: set APP_ID");
+    }
+    const audit = createAuditLog(options.audit ?? pino({ name: "agent-policy-audit", level: "info" }));
+    const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    const evaluationTimeoutMs = options.evaluationTimeoutMs ?? 25_000;
+    const env: PipelineEnv = {
+      appId,
+      appSlug: memo(async () => options.appSlug ?? (await appSlugFromGitHub(probot))),
+      webUrl: webUrlOf(await probot.auth()),
+      policies: new PolicyCache(),
+      people: createPeopleCaches(),
+      audit,
+      metrics,
+    };
+
+    /** An installation octokit bounded by a fresh budget; the token request itself is bounded too. */
+    const octokitFor = async (installation: number): Promise<{ octokit: Octokit; budget: RequestBudget }> => {
+      const budget: RequestBudget = {
+        timeoutMs: requestTimeoutMs,
+        deadline: Date.now() + evaluationTimeoutMs,
+        count: 0,
+      };
+      const raw = await withTimeout(
+        probot.auth(installation),
+        requestTimeoutMs,
+        "GitHub installation token request",
+      );
+      return { octokit: bound(raw, budget, () => metrics.inc("agent_policy_github_requests_total")), budget };
+    };
+
+    const scheduleEvaluation = (req: EvaluationRequest) => {
+      const { owner, repo, number } = req.target;
+      const key = `pr:${req.installation}:${owner}/${repo}#${number}`.toLowerCase();
+      scheduler.schedule(key, async () => {
+        let session: Awaited<ReturnType<typeof octokitFor>>;
+        try {
+          session = await octokitFor(req.installation);
+        } catch (error) {
+          return auditUnreachable(req, error);
+        }
+        await evaluatePullRequest(session.octokit, session.budget, req, env);
+      });
+    };
+
+    const auditUnreachable = (req: EvaluationRequest, error: unknown) => {
+      metrics.inc("agent_policy_errors_total", { stage: "auth" });
+      audit.decision(scopeOf(req), {
+        decision: null,
+        verdict: "failure",
+        errors: [`could not authenticate as installation ${req.installation}: ${errorReason(error)}`],
+        policySource: null,
+        check: "failed",
+        checkError: "no installation token",
+        durationMs: 0,
+        apiRequests: 0,
+      });
+    };
+
+    /** Background work that finds PRs first (by commit, open PRs, permission check) and then schedules them. */
+    const scheduleLookup = (key: string, installation: number, run: (octokit: Octokit) => Promise<void>) => {
+      scheduler.schedule(key, async () => {
+        try {
+          const { octokit } = await octokitFor(installation);
+          await run(octokit);
+        } catch (error) {
+          metrics.inc("agent_policy_errors_total", { stage: "lookup" });
+          log.error(
+            { key, reason: errorReason(error) },
+            "agent-policy could not find the pull requests to evaluate",
+          );
+        }
+      });
+    };
+
+    const dispatch = (intent: Intent, delivery: string) => {
+      switch (intent.kind) {
+        case "ignore":
+          log.debug({ delivery, reason: intent.reason }, "event ignored");
+          return;
+        case "evaluate":
+          scheduleEvaluation({
+            installation: intent.where.installation,
+            delivery,
+            target: intent.target,
+            hint: intent.hint,
+          });
+          return;
+        case "evaluate_by_sha": {
+          const { where, sha } = intent;
+          scheduleLookup(
+            `sha:${where.installation}:${where.owner}/${where.repo}@${sha}`,
+            where.installation,
+            async (octokit) => {
+              const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+                owner: where.owner,
+                repo: where.repo,
+                commit_sha: sha,
+                per_page: 100,
+              });
+              for (const pr of openPulls(data, where.owner, where.repo)) {
+                scheduleEvaluation({
+                  installation: where.installation,
+                  delivery,
+                  target: pr.target,
+                  hint: pr.hint,
+                });
+              }
+            },
+          );
+          return;
+        }
+        case "evaluate_open_prs": {
+          const { where, why } = intent;
+          scheduleLookup(
+            `open:${where.installation}:${where.owner}/${where.repo}`,
+            where.installation,
+            async (octokit) => {
+              const { data } = await octokit.rest.pulls.list({
+                owner: where.owner,
+                repo: where.repo,
+                state: "open",
+                per_page: OPEN_PR_LIMIT,
+              });
+              const pulls = openPulls(data, where.owner, where.repo);
+              log.info(
+                {
+                  delivery,
+                  repository: `${where.owner}/${where.repo}`,
+                  why,
+                  count: pulls.length,
+                  bounded: pulls.length >= OPEN_PR_LIMIT,
+                },
+                where.repo === ".github"
+                  ? "policy changed in the org .github repository: its open PRs are re-evaluated now, other repositories' on their next event"
+                  : "policy changed: re-evaluating open pull requests",
+              );
+              for (const pr of pulls) {
+                scheduleEvaluation({
+                  installation: where.installation,
+                  delivery,
+                  target: pr.target,
+                  hint: pr.hint,
+                });
+              }
+            },
+          );
+          return;
+        }
+        case "reevaluate_if_writer": {
+          const { where, target, sender } = intent;
+          scheduleLookup(`action:${delivery}`, where.installation, async (octokit) => {
+            const scope = {
+              delivery,
+              installation: where.installation,
+              repository: `${target.owner}/${target.repo}`,
+              pr: target.number,
+              headSha: null,
+            };
+            const allowed = await hasWrite(octokit, target, sender);
+            audit.action(scope, {
+              kind: "reevaluate",
+              target: sender,
+              outcome: allowed === true ? "done" : "skipped",
+              reason:
+                allowed === true
+                  ? `@${sender} asked to re-evaluate`
+                  : `@${sender} ${allowed}; re-evaluation needs write permission`,
+            });
+            if (allowed === true)
+              scheduleEvaluation({ installation: where.installation, delivery, target, hint: intent.hint });
+          });
+          return;
+        }
+        case "merge_group": {
+          const { where, groupSha, number, problem } = intent;
+          if (number === null) {
+            scheduleLookup(
+              `mg:${where.installation}:${where.owner}/${where.repo}@${groupSha}`,
+              where.installation,
+              async () => {
+                const session = await octokitFor(where.installation);
+                await failMergeGroup(
+                  session.octokit,
+                  session.budget,
+                  {
+                    installation: where.installation,
+                    delivery,
+                    owner: where.owner,
+                    repo: where.repo,
+                    groupSha,
+                    problem: problem ?? "unknown merge group",
+                  },
+                  env,
+                );
+              },
+            );
+            return;
+          }
+          scheduleEvaluation({
+            installation: where.installation,
+            delivery,
+            target: { owner: where.owner, repo: where.repo, number },
+            hint: {},
+            mergeGroupSha: groupSha,
+          });
+          return;
+        }
+      }
+    };
+
+    const handle = (name: EventName) => (context: Context) => {
+      metrics.inc("agent_policy_webhooks_received_total", { event: name });
+      try {
+        const payload = context.payload as { action?: string };
+        for (const intent of intentsFor(name, payload?.action, payload, appId)) dispatch(intent, context.id);
+      } catch (error) {
+        // A handler must never fail the delivery: GitHub does not redeliver, and the next event re-evaluates.
+        log.error(
+          { delivery: context.id, event: name, reason: errorReason(error) },
+          "agent-policy could not handle an event",
+        );
+      }
+    };
+
+    for (const [name, actions] of SUBSCRIPTIONS) {
+      const events = actions.length === 0 ? [name] : actions.map((a) => `${name}.${a}`);
+      probot.on(events as Parameters<Probot["on"]>[0], handle(name) as Parameters<Probot["on"]>[1]);
+    }
+
+    try {
+      addHandler(httpHandler(metrics, () => scheduler.depth));
+    } catch {
+      log.debug("no HTTP server: /healthz and /metrics are not served");
+    }
+  };
+
+  return { app, idle: () => scheduler.idle(), metrics };
+}
+
+const agentPolicy: ApplicationFunction = (probot, options) => createAgentPolicy().app(probot, options);
+export default agentPolicy;
+
+function scopeOf(req: EvaluationRequest) {
+  return {
+    delivery: req.delivery,
+    installation: req.installation,
+    repository: `${req.target.owner}/${req.target.repo}`,
+    pr: req.target.number,
+    headSha: req.mergeGroupSha ?? req.hint.headSha ?? null,
+  };
+}
+
+/** Open PRs of this repository from a REST list, ignoring anything malformed. */
+function openPulls(data: unknown, owner: string, repo: string): { target: PrTarget; hint: Hint }[] {
+  if (!Array.isArray(data)) throw new Error("GitHub returned a malformed pull request list");
+  const fullName = `${owner}/${repo}`.toLowerCase();
+  const out: { target: PrTarget; hint: Hint }[] = [];
+  for (const pr of data as Record<string, unknown>[]) {
+    const base = (pr?.base as { repo?: { full_name?: unknown } } | undefined)?.repo?.full_name;
+    const number = pr?.number;
+    if (pr?.state !== "open" || typeof number !== "number" || String(base).toLowerCase() !== fullName)
+      continue;
+    const sha = (pr.head as { sha?: unknown } | undefined)?.sha;
+    out.push({
+      target: { owner, repo, number },
+      hint: {
+        ...(typeof sha === "string" ? { headSha: sha } : {}),
+        ...(typeof pr.html_url === "string" ? { htmlUrl: pr.html_url } : {}),
+      },
+    });
+  }
+  return out;
+}
+
+/** true, or why not ("has read permission", "is not a collaborator"). */
+async function hasWrite(octokit: Octokit, t: PrTarget, login: string): Promise<true | string> {
+  try {
+    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
+      owner: t.owner,
+      repo: t.repo,
+      username: login,
+    });
+    const role = String(data?.role_name ?? "");
+    const permission = String(data?.permission ?? "none");
+    return WRITE_PERMISSIONS.has(permission) || WRITE_PERMISSIONS.has(role)
+      ? true
+      : `has ${permission} permission`;
+  } catch (error) {
+    if (statusOf(error) === 404) return "is not a collaborator";
+    throw error;
+  }
+}
+
+async function appSlugFromGitHub(probot: Probot): Promise<string> {
+  const appOctokit = await probot.auth();
+  const { data } = await appOctokit.request("GET /app");
+  const slug = (data as { slug?: unknown } | null)?.slug;
+  if (typeof slug !== "string" || slug === "") throw new Error("GitHub did not return this App's slug");
+  return slug;
+}
+
+/** The web host of the API the app talks to (github.com, or a GitHub Enterprise Server). */
+function webUrlOf(octokit: Octokit): string {
+  const api = String(octokit.request.endpoint.DEFAULTS.baseUrl ?? "https://api.github.com");
+  if (api === "https://api.github.com") return "https://github.com";
+  return api.replace(/\/api\/v3\/?$/, "");
+}
+
+/** Remembers a successful result; a failure is retried on the next call. */
+function memo<T>(load: () => Promise<T>): () => Promise<T> {
+  let cached: Promise<T> | null = null;
+  return () => {
+    cached ??= load().catch((error: unknown) => {
+      cached = null;
+      throw error;
+    });
+    return cached;
+  };
+}
+
+function httpHandler(metrics: Metrics, depth: () => number) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    const path = (req.url ?? "").split("?")[0];
+    if (req.method !== "GET") return false;
+    if (path === "/healthz") {
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ status: "ok", queueDepth: depth() }));
+      return true;
+    }
+    if (path === "/metrics") {
+      res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(metrics.render());
+      return true;
+    }
+    return false;
+  };
+}

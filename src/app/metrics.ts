@@ -1,0 +1,64 @@
+/** A handful of counters, exposed as Prometheus text (no client library needed for this few). */
+
+type Labels = Record<string, string>;
+
+interface Family {
+  help: string;
+  values: Map<string, number>;
+}
+
+export class Metrics {
+  readonly #families = new Map<string, Family>();
+  readonly #gauges = new Map<string, { help: string; read: () => number }>();
+
+  constructor() {
+    this.#define("agent_policy_webhooks_received_total", "Webhook deliveries received, by event.");
+    this.#define("agent_policy_evaluations_total", "Pull request evaluations finished, by verdict.");
+    this.#define("agent_policy_github_requests_total", "GitHub API requests made.");
+    this.#define(
+      "agent_policy_errors_total",
+      "Evaluations that failed closed or could not write their check, by stage.",
+    );
+    this.#define("agent_policy_actions_total", "Enforcement actions, by kind and outcome.");
+  }
+
+  inc(name: string, labels: Labels = {}, by = 1): void {
+    const family = this.#families.get(name);
+    if (!family) throw new Error(`unknown metric ${name}`);
+    const key = labelText(labels);
+    family.values.set(key, (family.values.get(key) ?? 0) + by);
+  }
+
+  /** A value read at scrape time (queue depth). */
+  gauge(name: string, help: string, read: () => number): void {
+    this.#gauges.set(name, { help, read });
+  }
+
+  /** Current value of one counter series (for tests and health output). */
+  value(name: string, labels: Labels = {}): number {
+    return this.#families.get(name)?.values.get(labelText(labels)) ?? 0;
+  }
+
+  render(): string {
+    const lines: string[] = [];
+    for (const [name, f] of this.#families) {
+      lines.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} counter`);
+      if (f.values.size === 0) lines.push(`${name} 0`);
+      for (const [labels, v] of f.values) lines.push(`${name}${labels} ${v}`);
+    }
+    for (const [name, g] of this.#gauges) {
+      lines.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${g.read()}`);
+    }
+    return `${lines.join("\n")}\n`;
+  }
+
+  #define(name: string, help: string): void {
+    this.#families.set(name, { help, values: new Map() });
+  }
+}
+
+function labelText(labels: Labels): string {
+  const entries = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return "";
+  return `{${entries.map(([k, v]) => `${k}="${v.replace(/[\\"\n]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`))}"`).join(",")}}`;
+}

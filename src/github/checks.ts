@@ -1,0 +1,157 @@
+/**
+ * Writes the `agent-policy` check run: one per head SHA, created once, then updated in place, and
+ * not written at all when nothing changed. "Nothing changed" is decided by a fingerprint stored in
+ * the run's own summary, so it survives restarts and holds across replicas without shared state.
+ */
+import type { ProbotOctokit } from "probot";
+import { CHECK_NAME } from "../engine/evaluate.js";
+import { type CheckRunOutput, fingerprint } from "../report/render.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** GitHub accepts at most 50 annotations per request; more are appended by further updates. */
+export const ANNOTATION_BATCH = 50;
+const MAX_SUMMARY = 65_535;
+const FP_MARKER = /<!-- agent-policy:fp=([0-9a-f]+) -->\s*$/;
+
+export const REEVALUATE_ACTION = {
+  label: "Re-evaluate",
+  description: "Evaluate this PR again",
+  identifier: "reevaluate",
+} as const;
+
+export interface CheckTarget {
+  owner: string;
+  repo: string;
+  /** The pull request the run reports on, stored as the run's external id; null when unknown. */
+  number: number | null;
+  headSha: string;
+  detailsUrl: string;
+}
+
+/** The part of an existing run this module needs (gather's `OwnCheckRun` fits). */
+export interface ExistingRun {
+  id: number;
+  summary: string | null;
+}
+
+export type CheckWriteResult = "created" | "updated" | "unchanged";
+
+export function externalId(owner: string, repo: string, number: number): string {
+  return `${owner}/${repo}#${number}`;
+}
+
+/** Parses our own external id back into a PR of `owner/repo`; null for anything else. */
+export function parseExternalId(
+  value: string | null | undefined,
+  owner: string,
+  repo: string,
+): { owner: string; repo: string; number: number } | null {
+  const m = /^([^/\s#]+)\/([^/\s#]+)#([1-9][0-9]{0,9})$/.exec(value ?? "");
+  if (!m || m[1]?.toLowerCase() !== owner.toLowerCase() || m[2]?.toLowerCase() !== repo.toLowerCase())
+    return null;
+  return { owner, repo, number: Number(m[3]) };
+}
+
+export function storedFingerprint(summary: string | null): string | null {
+  return summary ? (FP_MARKER.exec(summary)?.[1] ?? null) : null;
+}
+
+function withFingerprint(summary: string, fp: string): string {
+  const marker = `\n\n<!-- agent-policy:fp=${fp} -->`;
+  const room = MAX_SUMMARY - marker.length;
+  return (summary.length > room ? `${summary.slice(0, room - 1)}…` : summary) + marker;
+}
+
+export async function writeCheckRun(
+  octokit: Octokit,
+  target: CheckTarget,
+  existing: ExistingRun | null,
+  output: CheckRunOutput,
+): Promise<CheckWriteResult> {
+  const fp = fingerprint(output);
+  if (existing && storedFingerprint(existing.summary) === fp) return "unchanged";
+
+  const summary = withFingerprint(output.summary, fp);
+  const [first = [], ...rest] = batches(output.annotations);
+  const state =
+    output.status === "completed" && output.conclusion
+      ? { status: "completed" as const, conclusion: output.conclusion }
+      : { status: "in_progress" as const };
+  const firstOutput = {
+    title: output.title,
+    summary,
+    ...(output.text ? { text: output.text } : {}),
+    annotations: first,
+  };
+  const common = {
+    owner: target.owner,
+    repo: target.repo,
+    ...(target.number === null ? {} : { external_id: externalId(target.owner, target.repo, target.number) }),
+    details_url: target.detailsUrl,
+    ...state,
+    output: firstOutput,
+    actions: [REEVALUATE_ACTION],
+  };
+
+  let id: number;
+  let result: CheckWriteResult;
+  if (existing) {
+    await octokit.rest.checks.update({ ...common, check_run_id: existing.id });
+    id = existing.id;
+    result = "updated";
+  } else {
+    const created = await octokit.rest.checks.create({
+      ...common,
+      name: CHECK_NAME,
+      head_sha: target.headSha,
+    });
+    id = requireId(created.data);
+    result = "created";
+  }
+  for (const annotations of rest) {
+    await octokit.rest.checks.update({
+      owner: target.owner,
+      repo: target.repo,
+      check_run_id: id,
+      output: { title: output.title, summary, annotations },
+    });
+  }
+  return result;
+}
+
+/**
+ * Our latest run on `sha`, for when the gather step failed and could not report it. Read via REST,
+ * filtered by our App id because any App may post a run with our name.
+ */
+export async function findOwnCheckRun(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  sha: string,
+  appId: number,
+): Promise<ExistingRun | null> {
+  const { data } = await octokit.rest.checks.listForRef({
+    owner,
+    repo,
+    ref: sha,
+    check_name: CHECK_NAME,
+    filter: "latest",
+    per_page: 100,
+  });
+  const runs = Array.isArray(data?.check_runs) ? data.check_runs : [];
+  const own = runs.find((r) => r?.app?.id === appId && typeof r.id === "number");
+  return own ? { id: own.id, summary: own.output?.summary ?? null } : null;
+}
+
+function batches<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += ANNOTATION_BATCH) out.push(items.slice(i, i + ANNOTATION_BATCH));
+  return out;
+}
+
+function requireId(data: unknown): number {
+  const id = (data as { id?: unknown } | null)?.id;
+  if (typeof id !== "number") throw new Error("GitHub answered the check-run create without a run id");
+  return id;
+}

@@ -1,0 +1,108 @@
+/**
+ * `npm start`: the app server, configured by Probot's standard environment variables (APP_ID,
+ * PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, WEBHOOK_PATH, GHE_HOST, GHE_PROTOCOL, PORT,
+ * HOST, LOG_LEVEL, REDIS_URL). Webhooks at /api/github/webhooks, GET /healthz and GET /metrics.
+ * Refuses to start in production without a real webhook secret: Probot would otherwise accept
+ * anything signed with the public default "development".
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pathToFileURL } from "node:url";
+import pino from "pino";
+import { createNodeMiddleware, createProbot } from "probot";
+import { type AgentPolicyOptions, createAgentPolicy } from "../app/index.js";
+
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
+export interface RunningServer {
+  url: string;
+  /** Stops accepting requests, waits for running evaluations, then closes. */
+  close(): Promise<void>;
+}
+
+type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+const LEVELS = new Set<string>(["trace", "debug", "info", "warn", "error", "fatal"]);
+
+export function checkEnvironment(env: NodeJS.ProcessEnv): void {
+  const secret = env.WEBHOOK_SECRET;
+  if (env.NODE_ENV === "production" && (!secret || secret === "development")) {
+    throw new StartupError(
+      'WEBHOOK_SECRET is not set (or is Probot\'s public default "development"): refusing to start in production, ' +
+        "because anyone could send forged webhooks. Set WEBHOOK_SECRET to the secret configured on the GitHub App.",
+    );
+  }
+  if (env.LOG_LEVEL && !LEVELS.has(env.LOG_LEVEL)) {
+    throw new StartupError(`LOG_LEVEL must be one of ${[...LEVELS].join(", ")}; got "${env.LOG_LEVEL}"`);
+  }
+  if (env.PORT !== undefined && !/^\d{1,5}$/.test(env.PORT)) {
+    throw new StartupError(`PORT must be a port number; got "${env.PORT}"`);
+  }
+}
+
+export async function startServer(
+  env: NodeJS.ProcessEnv,
+  options: AgentPolicyOptions = {},
+): Promise<RunningServer> {
+  checkEnvironment(env);
+  const level = (env.LOG_LEVEL ?? "info") as LogLevel;
+  const log = pino({ name: "agent-policy", level });
+  const appId = Number(env.APP_ID);
+  let probot: ReturnType<typeof createProbot>;
+  try {
+    probot = createProbot({ env, overrides: { log, logLevel: level } });
+  } catch (error) {
+    throw new StartupError(
+      `cannot configure the GitHub App (${(error as Error).message}); set APP_ID and PRIVATE_KEY or PRIVATE_KEY_PATH`,
+    );
+  }
+  const agent = createAgentPolicy({ ...(Number.isInteger(appId) && appId > 0 ? { appId } : {}), ...options });
+  const middleware = await createNodeMiddleware(agent.app, {
+    probot,
+    webhooksPath: env.WEBHOOK_PATH || "/api/github/webhooks",
+  });
+  const server: Server = createServer((req, res) => {
+    void middleware(req, res, () => {
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(Number(env.PORT ?? 3000), env.HOST || "localhost", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  log.info({ url }, "agent-policy listening");
+  return {
+    url,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await agent.idle();
+      await closed;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let running: RunningServer;
+  try {
+    running = await startServer(process.env);
+  } catch (error) {
+    console.error(`agent-policy: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  const stop = (signal: string) => {
+    console.error(`agent-policy: ${signal} received, finishing running evaluations`);
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
