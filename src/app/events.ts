@@ -4,7 +4,7 @@
  * `ignore` with the reason, never an exception.
  */
 import { z } from "zod";
-import { parseExternalId } from "../github/checks.js";
+import { parseExternalId } from "../github/external-id.js";
 
 export interface PrTarget {
   owner: string;

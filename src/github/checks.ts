@@ -6,6 +6,7 @@
 import type { ProbotOctokit } from "probot";
 import { CHECK_NAME } from "../engine/evaluate.js";
 import { type CheckRunOutput, fingerprint } from "../report/render.js";
+import { externalId } from "./external-id.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -36,22 +37,6 @@ export interface ExistingRun {
 }
 
 export type CheckWriteResult = "created" | "updated" | "unchanged";
-
-export function externalId(owner: string, repo: string, number: number): string {
-  return `${owner}/${repo}#${number}`;
-}
-
-/** Parses our own external id back into a PR of `owner/repo`; null for anything else. */
-export function parseExternalId(
-  value: string | null | undefined,
-  owner: string,
-  repo: string,
-): { owner: string; repo: string; number: number } | null {
-  const m = /^([^/\s#]+)\/([^/\s#]+)#([1-9][0-9]{0,9})$/.exec(value ?? "");
-  if (!m || m[1]?.toLowerCase() !== owner.toLowerCase() || m[2]?.toLowerCase() !== repo.toLowerCase())
-    return null;
-  return { owner, repo, number: Number(m[3]) };
-}
 
 export function storedFingerprint(summary: string | null): string | null {
   return summary ? (FP_MARKER.exec(summary)?.[1] ?? null) : null;

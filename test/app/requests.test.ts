@@ -1,0 +1,90 @@
+import nock from "nock";
+import { ProbotOctokit } from "probot";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { bound, type RequestBudget, RequestTimeoutError } from "../../src/app/requests.js";
+
+const API = "https://api.github.com";
+
+/** Probot's octokit with retries ON (fast backoff) and throttling off, as in production minus the waits. */
+function octokit(budget: RequestBudget, counted: string[] = []) {
+  const o = new ProbotOctokit({
+    auth: "token test",
+    retry: { retryAfterBaseValue: 1 },
+    throttle: { enabled: false },
+  });
+  return bound(o, budget, () => counted.push("request"));
+}
+
+const budget = (over: Partial<RequestBudget> = {}): RequestBudget => ({
+  timeoutMs: 2_000,
+  deadline: null,
+  count: 0,
+  ...over,
+});
+
+beforeEach(() => nock.disableNetConnect());
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+describe("bound", () => {
+  it("retries reads and GraphQL queries at most twice", async () => {
+    const scope = nock(API)
+      .get("/repos/o/r/pulls/1")
+      .times(3)
+      .reply(502, { message: "Bad Gateway" })
+      .post("/graphql")
+      .twice()
+      .reply(500, { message: "oops" })
+      .post("/graphql")
+      .reply(200, { data: { ok: true } });
+    const b = budget();
+    const o = octokit(b);
+    await expect(o.rest.pulls.get({ owner: "o", repo: "r", pull_number: 1 })).rejects.toMatchObject({
+      status: 502,
+    });
+    await expect(o.graphql("query { ok }")).resolves.toEqual({ ok: true });
+    expect(scope.isDone()).toBe(true);
+    expect(b.count).toBe(2); // one logical request each, retries inside
+  });
+
+  it("never retries a creation or a mutation, which could duplicate a check run or comment", async () => {
+    const scope = nock(API)
+      .post("/repos/o/r/check-runs")
+      .once()
+      .reply(502, {})
+      .post("/graphql")
+      .once()
+      .reply(502, {});
+    const o = octokit(budget());
+    await expect(
+      o.rest.checks.create({ owner: "o", repo: "r", name: "x", head_sha: "a" }),
+    ).rejects.toMatchObject({ status: 502 });
+    await expect(o.graphql("mutation { x }")).rejects.toMatchObject({ status: 502 });
+    expect(scope.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it("ends a call that hangs with a timeout naming the request", async () => {
+    nock(API).get("/repos/o/r/pulls/1").delay(1_000).reply(200, {});
+    const started = Date.now();
+    const err = await octokit(budget({ timeoutMs: 100 }))
+      .rest.pulls.get({ owner: "o", repo: "r", pull_number: 1 })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RequestTimeoutError);
+    expect((err as Error).message).toMatch(
+      /GET \/repos\/\{owner\}\/\{repo\}\/pulls\/\{pull_number\} timed out after 100 ms/,
+    );
+    expect(Date.now() - started).toBeLessThan(900);
+  });
+
+  it("refuses to start a call once the evaluation's deadline has passed", async () => {
+    const counted: string[] = [];
+    const o = octokit(budget({ deadline: Date.now() - 1 }), counted);
+    await expect(o.rest.pulls.get({ owner: "o", repo: "r", pull_number: 1 })).rejects.toBeInstanceOf(
+      RequestTimeoutError,
+    );
+    expect(counted).toEqual([]);
+  });
+});
