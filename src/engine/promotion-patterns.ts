@@ -85,7 +85,8 @@ export function labelMatcher(patterns: readonly string[]): (label: string) => bo
 export const isHoldLabel = labelMatcher(HOLD_LABELS);
 
 /** Label names compare like GitHub compares them: case-insensitive. */
-export const sameLabel = (a: string, b: string): boolean => a.trim().toLowerCase() === b.trim().toLowerCase();
+export const labelKey = (label: string): string => label.trim().toLowerCase();
+export const sameLabel = (a: string, b: string): boolean => labelKey(a) === labelKey(b);
 
 const BUILTIN_COMMANDS = COMMANDS.map((command) => ({ command, pattern: compile(command, "(?:\\s|$)") }));
 

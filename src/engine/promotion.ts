@@ -29,7 +29,15 @@
  * only while its step is still the latest on that label, auto-merge or queue entry, so a human's
  * later step is never fought, and each label, auto-merge or queue entry is undone at most once.
  */
-import type { Actor, Comment, GitIdentity, PrFacts, TimelineEvent, TimelineKind } from "../facts/model.js";
+import type {
+  Actor,
+  Comment,
+  GitIdentity,
+  PrFacts,
+  Review,
+  TimelineEvent,
+  TimelineKind,
+} from "../facts/model.js";
 import type { Policy } from "../policy/model.js";
 import type { PlannedAction, Violation } from "./decision.js";
 import type { ActorClass } from "./identify.js";
@@ -39,6 +47,7 @@ import {
   isGitHubCommitter,
   isHoldLabel,
   isOwnHandle,
+  labelKey,
   labelMatcher,
   mentionedHandles,
   PROTECTED_LABELS,
@@ -76,12 +85,13 @@ interface Context {
   input: PromotionInput;
   untrusted: (actor: Actor | null) => boolean;
   humanWithWrite: (actor: Actor | null) => boolean;
-  /** A human with write who is not the PR author, nor one of its agents or requesters. */
-  independent: (actor: Actor | null) => boolean;
+  /** APPROVED reviews by a human with write who is not the PR author, nor one of its agents or requesters; oldest first. */
+  independentApprovals: Review[];
 }
 
 /** The events of some kinds (a member of TimelineEvent may carry several kinds, so Extract would not do). */
 type EventOf<K extends TimelineKind> = TimelineEvent & { kind: K };
+type LabelEvent = EventOf<"labeled" | "unlabeled">;
 
 const HEAD_APPROVAL =
   "a human with write access who is not the author or a requester approves the head commit after it";
@@ -108,12 +118,21 @@ function context(input: PromotionInput): Context {
   const involved = new Set(input.prAgents.map(lower));
   const humanWithWrite = (actor: Actor | null): actor is Actor =>
     actor !== null && classify(actor) === "human" && hasPermission(facts, actor.login, "write") === true;
+  const independentApprovals = facts.reviews
+    .filter(
+      (r) =>
+        r.state === "APPROVED" &&
+        !Number.isNaN(Date.parse(r.submittedAt)) &&
+        humanWithWrite(r.author) &&
+        lower(r.author.login) !== author &&
+        !involved.has(lower(r.author.login)),
+    )
+    .sort((a, b) => Date.parse(a.submittedAt) - Date.parse(b.submittedAt));
   return {
     input,
     untrusted: (actor) => actor === null || classify(actor) !== "human",
     humanWithWrite,
-    independent: (actor) =>
-      humanWithWrite(actor) && lower(actor.login) !== author && !involved.has(lower(actor.login)),
+    independentApprovals,
   };
 }
 
@@ -136,20 +155,47 @@ function ofKinds<K extends TimelineKind>(
   return timeline.filter((event): event is EventOf<K> => (kinds as readonly string[]).includes(event.kind));
 }
 
+/** For each item, the nearest later item that satisfies `pred`: one pass from the end, so long timelines stay linear. */
+function nearestLater<T>(items: readonly T[], pred: (item: T) => boolean): (T | undefined)[] {
+  const out: (T | undefined)[] = new Array(items.length);
+  let next: T | undefined;
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i] as T;
+    out[i] = next;
+    if (pred(item)) next = item;
+  }
+  return out;
+}
+
 /** Protected labels added and hold labels removed by untrusted actors or through an App. */
 function labelSteps(ctx: Context): Step[] {
   const { facts, policy } = ctx.input;
   const isProtected = labelMatcher([...PROTECTED_LABELS, ...policy.promotion.labels]);
   const events = ofKinds(facts.timeline, ["labeled", "unlabeled"] as const);
+  // Per event: the nearest later human-with-write step on the same label, and whether it is the latest on it.
+  const trusted = (e: LabelEvent) => !e.viaApp && ctx.humanWithWrite(e.actor);
+  const laterOf: { relabel?: LabelEvent; human?: LabelEvent; last: boolean }[] = [];
+  const byLabel = new Map<string, number[]>();
+  events.forEach((e, pos) => {
+    const group = byLabel.get(labelKey(e.label));
+    if (group) group.push(pos);
+    else byLabel.set(labelKey(e.label), [pos]);
+  });
+  for (const positions of byLabel.values()) {
+    const group = positions.map((pos) => events[pos] as LabelEvent);
+    const relabel = nearestLater(group, (e) => e.kind === "labeled" && trusted(e));
+    const human = nearestLater(group, trusted);
+    positions.forEach((pos, i) => {
+      laterOf[pos] = { relabel: relabel[i], human: human[i], last: i === positions.length - 1 };
+    });
+  }
   const steps: Step[] = [];
   events.forEach((event, pos) => {
     const added = event.kind === "labeled";
     if (added ? !isProtected(event.label) : !isHoldLabel(event.label)) return;
     if (!ctx.untrusted(event.actor) && !event.viaApp) return;
-    const later = events.slice(pos + 1).filter((e) => sameLabel(e.label, event.label));
-    const clearer = later.find(
-      (e) => (!added || e.kind === "labeled") && !e.viaApp && ctx.humanWithWrite(e.actor),
-    );
+    const later = laterOf[pos];
+    const clearer = added ? later?.relabel : later?.human;
     const onNow = facts.labels.find((l) => sameLabel(l, event.label));
     const source = throughApp("timeline actor", event.viaApp);
     const label = code(event.label);
@@ -172,10 +218,10 @@ function labelSteps(ctx: Context): Step[] {
         : `${clearer.kind === "labeled" ? "re-added" : "removed"} the hold label`;
       step.clearedBy = `${code(clearer.actor.login)} (write access) ${did} at ${clearer.at}`;
     }
-    if (later.length === 0 && added && onNow !== undefined) {
+    if (later?.last && added && onNow !== undefined) {
       step.undo = { kind: "remove_label", label: onNow, because: evidence };
     }
-    if (later.length === 0 && !added && onNow === undefined) {
+    if (later?.last && !added && onNow === undefined) {
       step.undo = { kind: "restore_label", label: event.label, because: evidence };
     }
     steps.push(step);
@@ -285,11 +331,7 @@ function approvalSteps(ctx: Context): Step[] {
             "Never counts as an approval. Clears when a human with write access who is not the author or a requester approves after it.",
         },
       };
-      const human = reviews
-        .filter(
-          (o) => o.state === "APPROVED" && after(o.submittedAt, r.submittedAt) && ctx.independent(o.author),
-        )
-        .sort((a, b) => Date.parse(a.submittedAt) - Date.parse(b.submittedAt))[0];
+      const human = ctx.independentApprovals.find((o) => after(o.submittedAt, r.submittedAt));
       if (human)
         step.clearedBy = `${code(human.author.login)} (write access) approved at ${human.submittedAt}`;
       return step;
@@ -307,6 +349,7 @@ function autoMergeSteps(ctx: Context): Step[] {
   const current = facts.autoMerge;
   const onByAutomation = current !== null && ctx.untrusted(current.enabledBy);
   const clears = `Clears when a human with write access enables auto-merge themselves after it, or when ${HEAD_APPROVAL}.`;
+  const clearers = nearestLater(events, (e) => ctx.humanWithWrite(e.actor));
   const steps: Step[] = [];
   events.forEach((event, pos) => {
     if (!ctx.untrusted(event.actor)) return;
@@ -320,11 +363,11 @@ function autoMergeSteps(ctx: Context): Step[] {
         clears,
       },
     };
-    const clearer = events.slice(pos + 1).find((e) => ctx.humanWithWrite(e.actor));
+    const clearer = clearers[pos];
     if (clearer?.actor) {
       step.clearedBy = `${code(clearer.actor.login)} (write access) enabled auto-merge at ${clearer.at}`;
     }
-    if (onByAutomation && event === latest && current && sameActor(current.enabledBy, event.actor)) {
+    if (onByAutomation && pos === events.length - 1 && current && sameActor(current.enabledBy, event.actor)) {
       step.undo = { kind: "disable_auto_merge", because: evidence };
     }
     steps.push(step);
@@ -358,6 +401,10 @@ function mergeQueueSteps(ctx: Context): Step[] {
     "added_to_merge_queue",
     "removed_from_merge_queue",
   ] as const);
+  const clearers = nearestLater(
+    events,
+    (e) => e.kind === "added_to_merge_queue" && ctx.humanWithWrite(e.actor),
+  );
   const steps: Step[] = [];
   events.forEach((event, pos) => {
     if (event.kind !== "added_to_merge_queue" || !ctx.untrusted(event.actor)) return;
@@ -377,12 +424,11 @@ function mergeQueueSteps(ctx: Context): Step[] {
         clears: `Clears when a human with write access adds it to the merge queue themselves after it, or when ${HEAD_APPROVAL}.`,
       },
     };
-    const later = events.slice(pos + 1);
-    const clearer = later.find((e) => e.kind === "added_to_merge_queue" && ctx.humanWithWrite(e.actor));
+    const clearer = clearers[pos];
     if (clearer?.actor) {
       step.clearedBy = `${code(clearer.actor.login)} (write access) added it to the merge queue at ${clearer.at}`;
     }
-    if (later.length === 0) step.undo = { kind: "dequeue", because: evidence };
+    if (pos === events.length - 1) step.undo = { kind: "dequeue", because: evidence };
     steps.push(step);
   });
   return steps;
@@ -468,15 +514,9 @@ function confusedDeputySteps(ctx: Context): Step[] {
 /** The uniform clearing: an independent human's approval of the head commit after the violation. */
 function headApprovalAfter(ctx: Context, at: string | undefined): string | undefined {
   const { facts } = ctx.input;
-  const review = facts.reviews
-    .filter(
-      (r) =>
-        r.state === "APPROVED" &&
-        r.commitSha === facts.head.sha &&
-        after(r.submittedAt, at) &&
-        ctx.independent(r.author),
-    )
-    .sort((a, b) => Date.parse(a.submittedAt) - Date.parse(b.submittedAt))[0];
+  const review = ctx.independentApprovals.find(
+    (r) => r.commitSha === facts.head.sha && after(r.submittedAt, at),
+  );
   return review
     ? `${code(review.author.login)} (write access) approved head ${code(short(facts.head.sha))} at ${review.submittedAt}`
     : undefined;

@@ -225,6 +225,28 @@ describe("protected labels", () => {
     expect(result.actions).toEqual([]);
   });
 
+  it("is not cleared by a re-application through an App, which is itself untrusted", () => {
+    const result = run({
+      labels: ["automerge"],
+      timeline: [
+        labeled("automerge", DEVIN, 1),
+        unlabeled("automerge", APP, 2),
+        labeled("automerge", MAINTAINER, 3, "some-ide"),
+      ],
+    });
+    expect(result.violations.map((v) => v.actor)).toEqual(["devin-ai-integration[bot]", "maria"]);
+    expect(result.actions).toEqual([expect.objectContaining({ kind: "remove_label", label: "automerge" })]);
+  });
+
+  it("is not cleared by a human merely removing the label: that undoes the step but vouches for nothing", () => {
+    const result = run({
+      labels: [],
+      timeline: [labeled("automerge", DEVIN, 1), unlabeled("automerge", MAINTAINER, 2)],
+    });
+    expect(result.violations.map((v) => v.kind)).toEqual(["protected_label_added"]);
+    expect(result.cleared).toEqual([]);
+  });
+
   it("plans nothing to undo once the label is already gone", () => {
     const result = run({
       labels: [],
