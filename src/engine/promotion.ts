@@ -259,8 +259,12 @@ function commandSteps(ctx: Context, comment: Comment): Step[] {
     });
   }
   const authorClass = classify(comment.author);
-  // The original text of an edited comment is unknowable: a command now, or anything an agent wrote, may have fired something.
-  if (comment.lastEditedAt && (hit || authorClass === "agent" || authorClass === "unknown")) {
+  const editedByOther =
+    comment.editor !== null && lower(comment.editor.login) !== lower(comment.author.login);
+  // The original text of an edited comment is unknowable: one that reads as a command now, or that
+  // someone other than its author rewrote, may have fired something. Agents routinely rewrite their
+  // own progress comments, so an agent's own edit without a command is not flagged on its own.
+  if (comment.lastEditedAt && (hit || authorClass === "unknown" || editedByOther)) {
     const written = `written by ${code(comment.author.login)} (${authorClass}) at ${comment.createdAt}`;
     const what = hit
       ? `comment now reading ${code(hit.line)}, ${written}, was edited (its original text cannot be known)`

@@ -396,12 +396,19 @@ describe("edited comments", () => {
     ]);
   });
 
-  it("reports any edited comment an agent wrote, since its original text may have been a command", () => {
+  it("lets an agent update its own progress comment when no command is in it", () => {
     const result = run({
-      comments: [comment(CLAUDE, "Working on it…", { lastEditedAt: at(8), editor: CLAUDE })],
+      comments: [comment(CLAUDE, "Working on it… done.", { lastEditedAt: at(8), editor: CLAUDE })],
+    });
+    expect(result.violations).toEqual([]);
+  });
+
+  it("reports a comment someone else rewrote, since its original text may have been a command", () => {
+    const result = run({
+      comments: [comment(CLAUDE, "Working on it…", { lastEditedAt: at(8), editor: { login: "devin-ai-integration[bot]", type: "Bot" } })],
     });
     expect(result.violations).toEqual([
-      expect.objectContaining({ kind: "command_edited", actor: "claude[bot]" }),
+      expect.objectContaining({ kind: "command_edited", actor: "devin-ai-integration[bot]" }),
     ]);
     expect(result.violations[0]?.evidence).toContain("a command in it cannot be ruled out");
   });
