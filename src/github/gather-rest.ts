@@ -1,0 +1,177 @@
+/**
+ * The REST reads GraphQL cannot do: file patches (only when content scanning needs them), files
+ * named by `_extends`, and, for Copilot's PRs only, the issue timeline with its
+ * `copilot_work_started` event and the App attribution of labels and comments.
+ */
+import type { ProbotOctokit } from "probot";
+import { z } from "zod";
+import type { Actor, AppRef, ChangedFile, PrFacts, TimelineEvent } from "../facts/model.js";
+import { asGatherError, GatherError, httpStatus } from "./gather-errors.js";
+import { describeIssues } from "./gather-shape.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+interface Target {
+  owner: string;
+  repo: string;
+  number: number;
+}
+
+/** GitHub lists at most 3,000 files of a PR, 100 a page. */
+const MAX_FILE_PAGES = 30;
+/** A bound on the Copilot timeline read, so a huge conversation cannot hold an evaluation forever. */
+const MAX_TIMELINE_PAGES = 30;
+
+const restFile = z.object({
+  filename: z.string().min(1),
+  status: z.enum(["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"]),
+  additions: z.number().int().nonnegative(),
+  deletions: z.number().int().nonnegative(),
+  patch: z.string().optional(),
+  previous_filename: z.string().optional(),
+});
+
+function parsePage<T extends z.ZodType>(schema: T, data: unknown, doing: string): z.infer<T> {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success)
+    throw new GatherError(
+      `GitHub's answer had an unexpected shape while ${doing}: ${describeIssues(parsed.error)}`,
+      false,
+    );
+  return parsed.data;
+}
+
+/**
+ * The PR's files with their patches and previous paths, from REST. When GraphQL had read the whole
+ * list and REST now lists other paths, the branch moved between the two reads: that is a gap.
+ */
+export async function fetchPatches(octokit: Octokit, target: Target, facts: PrFacts): Promise<PrFacts> {
+  const doing = `listing the changed files of ${target.owner}/${target.repo}#${target.number}`;
+  const files: ChangedFile[] = [];
+  try {
+    let pages = 0;
+    const params = { owner: target.owner, repo: target.repo, pull_number: target.number, per_page: 100 };
+    for await (const res of octokit.paginate.iterator(octokit.rest.pulls.listFiles, params)) {
+      for (const f of parsePage(z.array(restFile), res.data, doing)) {
+        files.push({
+          path: f.filename,
+          ...(f.previous_filename !== undefined ? { previousPath: f.previous_filename } : {}),
+          status: f.status,
+          additions: f.additions,
+          deletions: f.deletions,
+          patch: f.patch ?? null,
+        });
+      }
+      if (++pages >= MAX_FILE_PAGES) break;
+    }
+  } catch (err) {
+    throw asGatherError(err, doing);
+  }
+  const reported = facts.counts.files.reported;
+  const gaps = [...facts.gaps];
+  const bothComplete = facts.counts.files.fetched >= reported && files.length >= reported;
+  const before = new Set(facts.files.map((f) => f.path));
+  if (bothComplete && (files.length !== before.size || files.some((f) => !before.has(f.path)))) {
+    gaps.push(
+      "GitHub's two lists of changed files differ: the branch moved while it was read. It will be evaluated again.",
+    );
+  }
+  return { ...facts, files, counts: { ...facts.counts, files: { reported, fetched: files.length } }, gaps };
+}
+
+/**
+ * Reads `path` at the default branch of `owner/repo` (no ref: GitHub's default), for `_extends`.
+ * 404 means there is no such file; any other failure is an error, never "no file".
+ */
+export function policyFetcher(
+  octokit: Octokit,
+): (ref: { owner: string; repo: string; path: string }) => Promise<{ text: string; source: string } | null> {
+  return async ({ owner, repo, path }) => {
+    const source = `${owner}/${repo}:${path}`;
+    let data: unknown;
+    try {
+      data = (await octokit.rest.repos.getContent({ owner, repo, path, mediaType: { format: "raw" } })).data;
+    } catch (err) {
+      if (httpStatus(err) === 404) return null;
+      throw asGatherError(err, `reading ${source}`);
+    }
+    if (typeof data === "string") return { text: data, source };
+    if (data instanceof ArrayBuffer) {
+      try {
+        return { text: new TextDecoder("utf-8", { fatal: true }).decode(data), source };
+      } catch {
+        throw new GatherError(`${source} is not UTF-8 text`, false);
+      }
+    }
+    throw new GatherError(
+      `${source} is not a file (GitHub listed a directory or another kind of entry)`,
+      false,
+    );
+  };
+}
+
+const restActor = z.object({ login: z.string().min(1), type: z.string(), id: z.number().int() });
+const restApp = z.object({ slug: z.string(), id: z.number().int() });
+const restEvent = z.object({
+  event: z.string(),
+  id: z.number().int().optional(),
+  created_at: z.string().optional(),
+  actor: restActor.nullish(),
+  performed_via_github_app: restApp.nullish(),
+  label: z.object({ name: z.string() }).optional(),
+});
+
+function restActorOf(actor: z.infer<typeof restActor> | null | undefined): Actor | null {
+  if (!actor) return null;
+  const type =
+    actor.type === "User" || actor.type === "Bot" || actor.type === "Organization" ? actor.type : "Unknown";
+  return { login: actor.login, type, id: actor.id };
+}
+
+export interface CopilotTimeline {
+  /** `copilot_work_started` events: their actor is the human who asked Copilot for the work. */
+  events: TimelineEvent[];
+  /** App attribution of label changes, by `labelKey`. */
+  labelApps: Map<string, AppRef>;
+  /** App attribution of comments, by comment id. */
+  commentApps: Map<string, AppRef>;
+  /** Set when the timeline was longer than was read. */
+  gap: string | null;
+}
+
+/** Matches a REST label event to the GraphQL one: same change, same label, same instant. */
+export const labelKey = (kind: string, label: string, at: string) => `${kind}|${label}|${Date.parse(at)}`;
+
+export async function readCopilotTimeline(octokit: Octokit, target: Target): Promise<CopilotTimeline> {
+  const doing = `reading the timeline of ${target.owner}/${target.repo}#${target.number}`;
+  const out: CopilotTimeline = { events: [], labelApps: new Map(), commentApps: new Map(), gap: null };
+  try {
+    let pages = 0;
+    const params = { owner: target.owner, repo: target.repo, issue_number: target.number, per_page: 100 };
+    for await (const res of octokit.paginate.iterator(octokit.rest.issues.listEventsForTimeline, params)) {
+      for (const e of parsePage(z.array(restEvent), res.data, doing)) {
+        const app = e.performed_via_github_app
+          ? { slug: e.performed_via_github_app.slug, id: e.performed_via_github_app.id }
+          : null;
+        if (e.event === "copilot_work_started") {
+          if (!e.created_at)
+            throw new GatherError(
+              `GitHub gave a copilot_work_started event without a time while ${doing}`,
+              false,
+            );
+          out.events.push({ kind: "copilot_work_started", actor: restActorOf(e.actor), at: e.created_at });
+        } else if ((e.event === "labeled" || e.event === "unlabeled") && app && e.label && e.created_at) {
+          out.labelApps.set(labelKey(e.event, e.label.name, e.created_at), app);
+        } else if (e.event === "commented" && app && e.id !== undefined) {
+          out.commentApps.set(String(e.id), app);
+        }
+      }
+      if (++pages >= MAX_TIMELINE_PAGES && /rel="next"/.test(res.headers.link ?? "")) {
+        out.gap = `The timeline of this PR is longer than ${MAX_TIMELINE_PAGES * 100} events; only the first ${MAX_TIMELINE_PAGES * 100} were read.`;
+        break;
+      }
+    }
+  } catch (err) {
+    throw asGatherError(err, doing);
+  }
+  return out;
+}

@@ -1,0 +1,413 @@
+/**
+ * Gathering the facts of one pull request from GitHub: one GraphQL round trip for a typical PR
+ * (PR, commits, reviews, labels, comments, timeline, head-commit checks, and the policy file of the
+ * repository and of the org's `.github` repository), cursor pages only for connections longer than
+ * 100, and counts recorded honestly so the engine fails closed on anything it did not see.
+ */
+import type { ProbotOctokit } from "probot";
+import type { z } from "zod";
+import type { PrFacts, TimelineEvent } from "../facts/model.js";
+import {
+  asGatherError,
+  asGraphqlResponseError,
+  describeGraphqlErrors,
+  GatherError,
+  type GraphqlErrorInfo,
+  graphqlRetryable,
+} from "./gather-errors.js";
+import {
+  byTime,
+  normalizeActor,
+  requiredActor,
+  toCheckRun,
+  toComment,
+  toCommit,
+  toFile,
+  toReview,
+  toStatus,
+  toTimelineEvent,
+} from "./gather-map.js";
+import { labelKey, readCopilotTimeline } from "./gather-rest.js";
+import {
+  type ContextNode,
+  commentPage,
+  commitPage,
+  describeIssues,
+  filePage,
+  type HeadChecks,
+  headChecksAnswer,
+  labelPage,
+  type Page,
+  type PolicySourceNode,
+  type PrNode,
+  prAnswer,
+  prPageAnswer,
+  reviewPage,
+  timelinePage,
+} from "./gather-shape.js";
+import {
+  COMMENTS_PAGE_QUERY,
+  COMMITS_PAGE_QUERY,
+  FILES_PAGE_QUERY,
+  HEAD_CHECKS_QUERY,
+  LABELS_PAGE_QUERY,
+  PR_QUERY,
+  REVIEWS_PAGE_QUERY,
+  TIMELINE_PAGE_QUERY,
+} from "./query.js";
+
+export { GatherError } from "./gather-errors.js";
+export { normalizeActor } from "./gather-map.js";
+export { createPeopleCaches, lookupPeople, type PeopleCaches } from "./gather-people.js";
+export { fetchPatches, policyFetcher } from "./gather-rest.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** Where the policy lives, in the base repository and in the org's `.github` repository (SPEC §2). */
+export const POLICY_PATH = ".github/agent-policy.yml";
+/** Marks this app's explanation comment, so it is updated in place rather than posted again. */
+export const COMMENT_MARKER = "<!-- agent-policy -->";
+/** The check run this app posts (SPEC §6). */
+const CHECK_NAME = "agent-policy";
+
+/** GitHub's caps: at most 3,000 files and 250 commits of a PR are listed. Other lists stop at 3,000. */
+const CAP = { files: 3_000, commits: 250, other: 3_000 } as const;
+
+export interface PrTarget {
+  owner: string;
+  repo: string;
+  number: number;
+}
+
+export interface OwnCheckRun {
+  id: number;
+  externalId: string | null;
+  status: string;
+  conclusion: string | null;
+  title: string | null;
+  summary: string | null;
+}
+
+export interface Gathered {
+  facts: PrFacts;
+  policyFile: { text: string; source: string } | null;
+  policyKey: string;
+  ownCheckRun: OwnCheckRun | null;
+  ownComment: { id: number; body: string } | null;
+}
+
+const notNull = <T>(x: T | null): x is T => x !== null;
+
+/** Runs one GraphQL document; errors that `tolerate` accepts leave their partial data usable. */
+async function runQuery(
+  octokit: Octokit,
+  doc: string,
+  variables: Record<string, unknown>,
+  target: PrTarget,
+  doing: string,
+  tolerate: (e: GraphqlErrorInfo) => boolean = () => false,
+): Promise<{ data: unknown; tolerated: GraphqlErrorInfo[] }> {
+  try {
+    return { data: await octokit.graphql(doc, variables), tolerated: [] };
+  } catch (err) {
+    const gql = asGraphqlResponseError(err);
+    if (gql?.data && gql.errors.every(tolerate)) return { data: gql.data, tolerated: gql.errors };
+    throw (gql && notFound(gql.errors, target)) ?? asGatherError(err, doing);
+  }
+}
+
+function notFound(
+  errors: readonly GraphqlErrorInfo[],
+  { owner, repo, number }: PrTarget,
+): GatherError | null {
+  const missing = errors.find((e) => e.type === "NOT_FOUND" && e.path?.[0] === "repository");
+  if (!missing) return null;
+  return missing.path?.[1] === "pullRequest"
+    ? new GatherError(`GitHub returned no pull request #${number} for ${owner}/${repo}`, false)
+    : new GatherError(
+        `GitHub returned no repository ${owner}/${repo} (it does not exist, or the app is not installed on it)`,
+        false,
+      );
+}
+
+function parseAnswer<T extends z.ZodType>(schema: T, data: unknown, doing: string): z.infer<T> {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success)
+    throw new GatherError(
+      `GitHub's answer had an unexpected shape while ${doing}: ${describeIssues(parsed.error)}`,
+      false,
+    );
+  return parsed.data;
+}
+
+/** Follows cursors until GitHub says there is no more or `cap` items were read. */
+async function allPages<N>(
+  first: Page<N>,
+  cap: number,
+  next: (cursor: string) => Promise<Page<N>>,
+): Promise<{ nodes: N[]; reported: number }> {
+  const nodes = first.nodes.filter(notNull);
+  let reported = first.totalCount;
+  let { pageInfo } = first;
+  for (
+    let pages = 1;
+    pageInfo.hasNextPage && pageInfo.endCursor && nodes.length < cap && pages < Math.ceil(cap / 100);
+    pages++
+  ) {
+    const page = await next(pageInfo.endCursor);
+    nodes.push(...page.nodes.filter(notNull));
+    reported = Math.max(reported, page.totalCount);
+    pageInfo = page.pageInfo;
+  }
+  return { nodes, reported };
+}
+
+/** The policy file in one repository's default branch; null when it has none. */
+function policyFileIn(source: PolicySourceNode): { text: string; source: string } | null {
+  const file = source.defaultBranchRef?.target?.file;
+  if (!file) return null;
+  const where = `${source.nameWithOwner}:${POLICY_PATH}`;
+  const blob = file.object;
+  if (blob?.__typename !== "Blob") throw new GatherError(`${where} is not a file`, false);
+  if (blob.isTruncated)
+    throw new GatherError(`${where} is too large for GitHub to return; the policy cannot be read`, false);
+  if (blob.isBinary || typeof blob.text !== "string") throw new GatherError(`${where} is not text`, false);
+  return { text: blob.text, source: where };
+}
+
+const commitOf = (owner: string, name: string, source: PolicySourceNode | null) =>
+  `${source?.nameWithOwner ?? `${owner}/${name}`}@${source?.defaultBranchRef?.target?.oid ?? "-"}`;
+
+/**
+ * The repository's policy file, else the org's. NOT_FOUND on the org `.github` repository means no
+ * org policy. Any other failure to read it only matters when the repository has no file of its
+ * own: then falling back to the built-in default could apply a weaker policy than the org's, so it
+ * is an error.
+ */
+function choosePolicy(
+  target: PrTarget,
+  repository: PolicySourceNode,
+  org: PolicySourceNode | null,
+  orgErrors: readonly GraphqlErrorInfo[],
+): Pick<Gathered, "policyFile" | "policyKey"> {
+  const orgUnreadable = orgErrors.filter((e) => e.type !== "NOT_FOUND");
+  const policyKey = `${commitOf(target.owner, target.repo, repository)} ${orgUnreadable.length ? `${target.owner}/.github@unreadable` : commitOf(target.owner, ".github", org)}`;
+  const own = policyFileIn(repository);
+  if (own) return { policyFile: own, policyKey };
+  if (orgUnreadable.length > 0) {
+    throw new GatherError(
+      `Could not read the organization policy ${target.owner}/.github:${POLICY_PATH} (${describeGraphqlErrors(orgUnreadable)}); without it the built-in default policy could wrongly apply`,
+      graphqlRetryable(orgUnreadable),
+    );
+  }
+  return { policyFile: org ? policyFileIn(org) : null, policyKey };
+}
+
+function ownCheckRunOf(checks: HeadChecks, appSlug: string): OwnCheckRun | null {
+  const runs = (checks.checkSuites?.nodes ?? [])
+    .filter(notNull)
+    .filter((suite) => suite.app?.slug.toLowerCase() === appSlug.toLowerCase())
+    .flatMap((suite) => suite.checkRuns?.nodes ?? [])
+    .filter(notNull)
+    .filter((run) => run.name === CHECK_NAME && run.databaseId !== null);
+  const newest = runs.sort((a, b) => (b.databaseId ?? 0) - (a.databaseId ?? 0))[0];
+  if (!newest || newest.databaseId === null) return null;
+  return {
+    id: newest.databaseId,
+    externalId: newest.externalId,
+    status: newest.status.toLowerCase(),
+    conclusion: newest.conclusion?.toLowerCase() ?? null,
+    title: newest.title,
+    summary: newest.summary,
+  };
+}
+
+export async function readPullRequest(
+  octokit: Octokit,
+  target: PrTarget,
+  opts: { appSlug: string },
+): Promise<Gathered> {
+  const where = `${target.owner}/${target.repo}#${target.number}`;
+  const vars = { owner: target.owner, repo: target.repo, number: target.number };
+  const first = await runQuery(
+    octokit,
+    PR_QUERY,
+    { ...vars, policyPath: POLICY_PATH, checkName: CHECK_NAME },
+    target,
+    `reading ${where}`,
+    (e) => e.path?.[0] === "orgPolicy",
+  );
+  const answer = parseAnswer(prAnswer, first.data, `reading ${where}`);
+  const repository = answer.repository;
+  if (!repository)
+    throw new GatherError(`GitHub returned no repository ${target.owner}/${target.repo}`, false);
+  const pr = repository.pullRequest;
+  if (!pr)
+    throw new GatherError(
+      `GitHub returned no pull request #${target.number} for ${target.owner}/${target.repo}`,
+      false,
+    );
+  const policy = choosePolicy(target, repository, answer.orgPolicy, first.tolerated);
+
+  const pageOf =
+    <K extends string, T extends z.ZodType>(doc: string, key: K, schema: T) =>
+    async (cursor: string): Promise<z.infer<T>> => {
+      const doing = `reading more ${key} of ${where}`;
+      const { data } = await runQuery(octokit, doc, { ...vars, cursor }, target, doing);
+      const { pullRequest } = parseAnswer(prPageAnswer(key, schema), data, doing).repository;
+      return (pullRequest as Record<K, z.infer<T>>)[key];
+    };
+
+  const gaps: string[] = [];
+  const missingList = <N>(list: Page<N> | null, what: string): Page<N> => {
+    if (list) return list;
+    gaps.push(`GitHub gave no list of the ${what} of this PR.`);
+    return { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] };
+  };
+  const [labels, commits, reviews, comments, timeline, files, checks] = await Promise.all([
+    allPages(missingList(pr.labels, "labels"), CAP.other, pageOf(LABELS_PAGE_QUERY, "labels", labelPage)),
+    allPages(pr.commits, CAP.commits, pageOf(COMMITS_PAGE_QUERY, "commits", commitPage)),
+    allPages(
+      missingList(pr.reviews, "reviews"),
+      CAP.other,
+      pageOf(REVIEWS_PAGE_QUERY, "reviews", reviewPage),
+    ),
+    allPages(pr.comments, CAP.other, pageOf(COMMENTS_PAGE_QUERY, "comments", commentPage)),
+    allPages(pr.timelineItems, CAP.other, pageOf(TIMELINE_PAGE_QUERY, "timelineItems", timelinePage)),
+    // A null file list leaves `changedFiles` as the reported count, so the shortfall fails closed.
+    allPages(
+      pr.files ?? { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] },
+      CAP.files,
+      pageOf(FILES_PAGE_QUERY, "files", filePage),
+    ),
+    readChecks(octokit, target, pr),
+  ]);
+
+  const author = requiredActor(pr.author);
+  let events: TimelineEvent[] = timeline.nodes.map(toTimelineEvent);
+  let commentList = comments.nodes.map(toComment);
+  // Copilot's requester is only in the REST timeline: one more read, for Copilot's PRs alone.
+  if (author.type === "Bot" && author.login === "Copilot") {
+    const extra = await readCopilotTimeline(octokit, target);
+    events = events.map((e) =>
+      e.kind === "labeled" || e.kind === "unlabeled"
+        ? { ...e, viaApp: extra.labelApps.get(labelKey(e.kind, e.label, e.at)) ?? e.viaApp }
+        : e,
+    );
+    events.push(...extra.events);
+    commentList = commentList.map((c) => ({ ...c, viaApp: extra.commentApps.get(c.id) ?? c.viaApp }));
+    if (extra.gap) gaps.push(extra.gap);
+  }
+  events = byTime(events, (e) => e.at);
+
+  const checkRuns = byTime(
+    checks.contexts.filter((c) => c.__typename === "CheckRun"),
+    (c) => c.startedAt,
+  ).map(toCheckRun);
+  const statuses = byTime(
+    checks.contexts.filter((c) => c.__typename === "StatusContext"),
+    (c) => c.createdAt,
+  ).map(toStatus);
+  const lastEnabled = events.filter((e) => e.kind === "auto_merge_enabled").at(-1);
+
+  const facts: PrFacts = {
+    repo: { owner: target.owner, name: target.repo, defaultBranch: repository.defaultBranchRef?.name ?? "" },
+    number: pr.number,
+    title: pr.title,
+    body: pr.body,
+    author,
+    state: pr.state === "OPEN" ? "open" : pr.state === "MERGED" ? "merged" : "closed",
+    draft: pr.isDraft,
+    base: { ref: pr.baseRefName, sha: pr.baseRefOid },
+    head: { ref: pr.headRefName, sha: pr.headRefOid, repoFullName: pr.headRepository?.nameWithOwner ?? "" },
+    commits: commits.nodes.map(toCommit),
+    files: files.nodes.map(toFile),
+    reviews: reviews.nodes.map(toReview),
+    labels: labels.nodes.map((l) => l.name),
+    comments: commentList,
+    timeline: events,
+    checkRuns,
+    statuses,
+    autoMerge: pr.autoMergeRequest
+      ? {
+          enabledBy: normalizeActor(pr.autoMergeRequest.enabledBy),
+          at: pr.autoMergeRequest.enabledAt ?? lastEnabled?.at ?? "",
+        }
+      : null,
+    people: {},
+    counts: {
+      files: { reported: Math.max(pr.changedFiles, files.reported), fetched: files.nodes.length },
+      commits: { reported: commits.reported, fetched: commits.nodes.length },
+      reviews: { reported: reviews.reported, fetched: reviews.nodes.length },
+      comments: { reported: comments.reported, fetched: comments.nodes.length },
+      timeline: { reported: timeline.reported, fetched: timeline.nodes.length },
+      labels: { reported: labels.reported, fetched: labels.nodes.length },
+      checks: { reported: checks.reported, fetched: checks.contexts.length },
+    },
+    gaps: [...gaps, ...commitAuthorGaps(commits.nodes)],
+  };
+
+  const bot = `${opts.appSlug}[bot]`.toLowerCase();
+  const mine = facts.comments.find(
+    (c) => c.author.type === "Bot" && c.author.login.toLowerCase() === bot && c.body.includes(COMMENT_MARKER),
+  );
+  return {
+    facts,
+    ...policy,
+    ownCheckRun: ownCheckRunOf(checks.head, opts.appSlug),
+    ownComment: mine ? { id: Number(mine.id), body: mine.body } : null,
+  };
+}
+
+/** Co-authors beyond the 10 GitHub returns per commit could hide an excluded approver. */
+function commitAuthorGaps(
+  nodes: readonly { commit: { oid: string; authors: { totalCount: number } } }[],
+): string[] {
+  return nodes
+    .filter((n) => n.commit.authors.totalCount > 10)
+    .map(
+      (n) =>
+        `Commit ${n.commit.oid.slice(0, 7)} names ${n.commit.authors.totalCount} authors; only the first 10 were read.`,
+    );
+}
+
+/**
+ * Checks and statuses on the head commit. The PR's last commit normally is the head and comes with
+ * the first answer; when it is not (the branch moved, or the commit list is capped), the head is
+ * read by its SHA so checks of another commit can never stand in for the head's.
+ */
+async function readChecks(
+  octokit: Octokit,
+  target: PrTarget,
+  pr: PrNode,
+): Promise<{ head: HeadChecks; contexts: ContextNode[]; reported: number }> {
+  const where = `${target.owner}/${target.repo}@${pr.headRefOid.slice(0, 7)}`;
+  const byOid = async (cursor: string | null): Promise<HeadChecks> => {
+    const doing = `reading the checks of ${where}`;
+    const { data } = await runQuery(
+      octokit,
+      HEAD_CHECKS_QUERY,
+      { owner: target.owner, repo: target.repo, oid: pr.headRefOid, cursor, checkName: CHECK_NAME },
+      target,
+      doing,
+    );
+    const commit = parseAnswer(headChecksAnswer, data, doing).repository.object;
+    if (!commit)
+      throw new GatherError(
+        `GitHub has no head commit ${pr.headRefOid} in ${target.owner}/${target.repo}`,
+        true,
+      );
+    return commit;
+  };
+  const last = pr.headCommit.nodes.filter(notNull).at(-1)?.commit;
+  const head = last && last.oid === pr.headRefOid ? last : await byOid(null);
+  const empty = { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] };
+  const { nodes, reported } = await allPages(
+    head.statusCheckRollup?.contexts ?? empty,
+    CAP.other,
+    async (cursor) => {
+      return (await byOid(cursor)).statusCheckRollup?.contexts ?? empty;
+    },
+  );
+  return { head, contexts: nodes, reported };
+}

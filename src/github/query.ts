@@ -1,0 +1,275 @@
+/**
+ * The GraphQL documents that read a pull request. Every exported string is a complete document and
+ * is validated against GitHub's published schema in test/github/graphql-schema.test.ts, so a field
+ * GitHub does not have fails the build rather than a live evaluation.
+ *
+ * PR_QUERY reads everything a decision needs in one round trip; the *_PAGE_QUERY documents fetch
+ * further pages of one connection when GitHub reports more than the first 100 items. Fragments are
+ * shared so a page is parsed exactly like the first one.
+ */
+
+const PAGE_INFO = "totalCount pageInfo { hasNextPage endCursor }";
+
+const ACTOR = `
+fragment ActorFields on Actor {
+  __typename
+  login
+  ... on Bot { databaseId }
+  ... on User { databaseId }
+  ... on Organization { databaseId }
+}`;
+
+const GIT_ACTOR = `
+fragment GitActorFields on GitActor { name email user { login } }`;
+
+const LABELS = `
+fragment LabelPage on LabelConnection { ${PAGE_INFO} nodes { name } }`;
+
+const FILES = `
+fragment FilePage on PullRequestChangedFileConnection {
+  ${PAGE_INFO}
+  nodes { path changeType additions deletions }
+}`;
+
+const COMMITS = `
+fragment CommitPage on PullRequestCommitConnection {
+  ${PAGE_INFO}
+  nodes {
+    commit {
+      oid
+      message
+      author { ...GitActorFields }
+      committer { ...GitActorFields }
+      authors(first: 10) { totalCount nodes { ...GitActorFields } }
+      signature { isValid }
+    }
+  }
+}`;
+
+const REVIEWS = `
+fragment ReviewPage on PullRequestReviewConnection {
+  ${PAGE_INFO}
+  nodes {
+    id
+    state
+    submittedAt
+    createdAt
+    author { ...ActorFields }
+    commit { oid }
+    authorCanPushToRepository
+  }
+}`;
+
+const COMMENTS = `
+fragment CommentPage on IssueCommentConnection {
+  ${PAGE_INFO}
+  nodes {
+    databaseId
+    body
+    createdAt
+    lastEditedAt
+    author { ...ActorFields }
+    editor { ...ActorFields }
+  }
+}`;
+
+/** The timeline events a promotion chain can leave; GraphQL returns them oldest first. */
+const TIMELINE_TYPES = `[
+  LABELED_EVENT, UNLABELED_EVENT, ASSIGNED_EVENT, REVIEW_DISMISSED_EVENT, REVIEW_REQUEST_REMOVED_EVENT,
+  AUTO_MERGE_ENABLED_EVENT, AUTO_MERGE_DISABLED_EVENT, ADDED_TO_MERGE_QUEUE_EVENT, REMOVED_FROM_MERGE_QUEUE_EVENT,
+  READY_FOR_REVIEW_EVENT, HEAD_REF_FORCE_PUSHED_EVENT
+]`;
+
+const TIMELINE = `
+fragment TimelinePage on PullRequestTimelineItemsConnection {
+  ${PAGE_INFO}
+  nodes {
+    __typename
+    ... on LabeledEvent { createdAt actor { ...ActorFields } label { name } }
+    ... on UnlabeledEvent { createdAt actor { ...ActorFields } label { name } }
+    ... on AssignedEvent { createdAt actor { ...ActorFields } assignee { ...ActorFields } }
+    ... on ReviewDismissedEvent { createdAt actor { ...ActorFields } review { author { ...ActorFields } } }
+    ... on ReviewRequestRemovedEvent {
+      createdAt
+      actor { ...ActorFields }
+      requestedReviewer { ...ActorFields ... on Team { combinedSlug } }
+    }
+    ... on AutoMergeEnabledEvent { createdAt actor { ...ActorFields } }
+    ... on AutoMergeDisabledEvent { createdAt actor { ...ActorFields } }
+    ... on AddedToMergeQueueEvent { createdAt actor { ...ActorFields } }
+    ... on RemovedFromMergeQueueEvent { createdAt actor { ...ActorFields } }
+    ... on ReadyForReviewEvent { createdAt actor { ...ActorFields } }
+    ... on HeadRefForcePushedEvent { createdAt actor { ...ActorFields } }
+  }
+}`;
+
+/** Check runs and statuses on a commit: GitHub's rollup keeps the latest run per name and app. */
+const CONTEXTS = `
+fragment ContextPage on StatusCheckRollupContextConnection {
+  ${PAGE_INFO}
+  nodes {
+    __typename
+    ... on CheckRun {
+      databaseId
+      name
+      status
+      conclusion
+      startedAt
+      checkSuite { app { slug databaseId } }
+    }
+    ... on StatusContext { context state createdAt creator { ...ActorFields } }
+  }
+}`;
+
+/** This app's own check runs with their text, so an unchanged decision needs no write. */
+const OWN_RUNS = `
+fragment OwnRuns on Commit {
+  checkSuites(first: 25, filterBy: { checkName: $checkName }) {
+    nodes {
+      app { slug }
+      checkRuns(first: 10, filterBy: { checkName: $checkName }) {
+        nodes { databaseId name externalId status conclusion title summary }
+      }
+    }
+  }
+}`;
+
+/** The policy file on the repository's default branch, read from the very commit its key names. */
+const POLICY_SOURCE = `
+fragment PolicySource on Repository {
+  nameWithOwner
+  defaultBranchRef {
+    name
+    target {
+      oid
+      ... on Commit { file(path: $policyPath) { object { __typename ... on Blob { text isTruncated isBinary } } } }
+    }
+  }
+}`;
+
+export const PR_QUERY = `
+query AgentPolicyPullRequest($owner: String!, $repo: String!, $number: Int!, $policyPath: String!, $checkName: String!) {
+  rateLimit { cost remaining }
+  repository(owner: $owner, name: $repo) {
+    ...PolicySource
+    pullRequest(number: $number) {
+      number
+      title
+      body
+      state
+      isDraft
+      author { ...ActorFields }
+      baseRefName
+      baseRefOid
+      headRefName
+      headRefOid
+      headRepository { nameWithOwner }
+      changedFiles
+      autoMergeRequest { enabledAt enabledBy { ...ActorFields } }
+      labels(first: 100) { ...LabelPage }
+      commits(first: 100) { ...CommitPage }
+      reviews(first: 100) { ...ReviewPage }
+      comments(first: 100) { ...CommentPage }
+      timelineItems(first: 100, itemTypes: ${TIMELINE_TYPES}) { ...TimelinePage }
+      files(first: 100) { ...FilePage }
+      headCommit: commits(last: 1) {
+        nodes {
+          commit {
+            oid
+            statusCheckRollup { contexts(first: 100) { ...ContextPage } }
+            ...OwnRuns
+          }
+        }
+      }
+    }
+  }
+  orgPolicy: repository(owner: $owner, name: ".github") { ...PolicySource }
+}
+${POLICY_SOURCE}
+${ACTOR}
+${GIT_ACTOR}
+${LABELS}
+${COMMITS}
+${REVIEWS}
+${COMMENTS}
+${TIMELINE}
+${FILES}
+${CONTEXTS}
+${OWN_RUNS}`;
+
+const PR_PAGE_VARS = "$owner: String!, $repo: String!, $number: Int!, $cursor: String!";
+
+export const LABELS_PAGE_QUERY = `
+query AgentPolicyLabelsPage(${PR_PAGE_VARS}) {
+  repository(owner: $owner, name: $repo) {
+    pullRequest(number: $number) { labels(first: 100, after: $cursor) { ...LabelPage } }
+  }
+}
+${LABELS}`;
+
+export const FILES_PAGE_QUERY = `
+query AgentPolicyFilesPage(${PR_PAGE_VARS}) {
+  repository(owner: $owner, name: $repo) {
+    pullRequest(number: $number) { files(first: 100, after: $cursor) { ...FilePage } }
+  }
+}
+${FILES}`;
+
+export const COMMITS_PAGE_QUERY = `
+query AgentPolicyCommitsPage(${PR_PAGE_VARS}) {
+  repository(owner: $owner, name: $repo) {
+    pullRequest(number: $number) { commits(first: 100, after: $cursor) { ...CommitPage } }
+  }
+}
+${COMMITS}
+${GIT_ACTOR}`;
+
+export const REVIEWS_PAGE_QUERY = `
+query AgentPolicyReviewsPage(${PR_PAGE_VARS}) {
+  repository(owner: $owner, name: $repo) {
+    pullRequest(number: $number) { reviews(first: 100, after: $cursor) { ...ReviewPage } }
+  }
+}
+${REVIEWS}
+${ACTOR}`;
+
+export const COMMENTS_PAGE_QUERY = `
+query AgentPolicyCommentsPage(${PR_PAGE_VARS}) {
+  repository(owner: $owner, name: $repo) {
+    pullRequest(number: $number) { comments(first: 100, after: $cursor) { ...CommentPage } }
+  }
+}
+${COMMENTS}
+${ACTOR}`;
+
+export const TIMELINE_PAGE_QUERY = `
+query AgentPolicyTimelinePage(${PR_PAGE_VARS}) {
+  repository(owner: $owner, name: $repo) {
+    pullRequest(number: $number) {
+      timelineItems(first: 100, after: $cursor, itemTypes: ${TIMELINE_TYPES}) { ...TimelinePage }
+    }
+  }
+}
+${TIMELINE}
+${ACTOR}`;
+
+/**
+ * Checks on one commit by its SHA: further pages of the rollup, or the whole of it when the PR's
+ * last commit is not its head (then this app's own runs are read here too).
+ */
+export const HEAD_CHECKS_QUERY = `
+query AgentPolicyHeadChecks($owner: String!, $repo: String!, $oid: GitObjectID!, $cursor: String, $checkName: String!) {
+  repository(owner: $owner, name: $repo) {
+    object(oid: $oid) {
+      __typename
+      ... on Commit {
+        oid
+        statusCheckRollup { contexts(first: 100, after: $cursor) { ...ContextPage } }
+        ...OwnRuns
+      }
+    }
+  }
+}
+${CONTEXTS}
+${ACTOR}
+${OWN_RUNS}`;
