@@ -21,6 +21,8 @@ import { bound, type RequestBudget, withTimeout } from "./requests.js";
 import { Scheduler } from "./scheduler.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
+/** An installation octokit and the time budget its requests are bounded by. */
+type Session = { octokit: Octokit; budget: RequestBudget };
 
 export interface AgentPolicyOptions {
   /** Our App id, to ignore our own check runs; default `APP_ID`. */
@@ -103,7 +105,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
     };
 
     /** An installation octokit bounded by a fresh budget; the token request itself is bounded too. */
-    const octokitFor = async (installation: number): Promise<{ octokit: Octokit; budget: RequestBudget }> => {
+    const octokitFor = async (installation: number): Promise<Session> => {
       const budget: RequestBudget = {
         timeoutMs: requestTimeoutMs,
         deadline: Date.now() + evaluationTimeoutMs,
@@ -121,7 +123,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
       const { owner, repo, number } = req.target;
       const key = `pr:${req.installation}:${owner}/${repo}#${number}`.toLowerCase();
       scheduler.schedule(key, async () => {
-        let session: Awaited<ReturnType<typeof octokitFor>>;
+        let session: Session;
         try {
           session = await octokitFor(req.installation);
         } catch (error) {
@@ -146,11 +148,10 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
     };
 
     /** Background work that finds PRs first (by commit, open PRs, permission check) and then schedules them. */
-    const scheduleLookup = (key: string, installation: number, run: (octokit: Octokit) => Promise<void>) => {
+    const scheduleLookup = (key: string, installation: number, run: (session: Session) => Promise<void>) => {
       scheduler.schedule(key, async () => {
         try {
-          const { octokit } = await octokitFor(installation);
-          await run(octokit);
+          await run(await octokitFor(installation));
         } catch (error) {
           metrics.inc("agent_policy_errors_total", { stage: "lookup" });
           log.error(
@@ -179,7 +180,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
           scheduleLookup(
             `sha:${where.installation}:${where.owner}/${where.repo}@${sha}`,
             where.installation,
-            async (octokit) => {
+            async ({ octokit }) => {
               const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
                 owner: where.owner,
                 repo: where.repo,
@@ -203,7 +204,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
           scheduleLookup(
             `open:${where.installation}:${where.owner}/${where.repo}`,
             where.installation,
-            async (octokit) => {
+            async ({ octokit }) => {
               const { data } = await octokit.rest.pulls.list({
                 owner: where.owner,
                 repo: where.repo,
@@ -237,7 +238,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
         }
         case "reevaluate_if_writer": {
           const { where, target, sender } = intent;
-          scheduleLookup(`action:${delivery}`, where.installation, async (octokit) => {
+          scheduleLookup(`action:${delivery}`, where.installation, async ({ octokit }) => {
             const scope = {
               delivery,
               installation: where.installation,
@@ -266,8 +267,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
             scheduleLookup(
               `mg:${where.installation}:${where.owner}/${where.repo}@${groupSha}`,
               where.installation,
-              async () => {
-                const session = await octokitFor(where.installation);
+              async (session) => {
                 await failMergeGroup(
                   session.octokit,
                   session.budget,
