@@ -343,7 +343,7 @@ export function identify(policy: Policy, facts: PrFacts): IdentityResult {
   const author = wellFormed(facts.author) ? facts.author : null;
   const authorClass = actorClass(author, policy);
   const authorAccount = knownActor(author, policy);
-  readAuthor(found, author, authorAccount);
+  readAuthor(found, author, authorClass, authorAccount);
   for (const commit of list(facts.commits)) readCommit(found, commit);
   readBranch(found, typeof facts.head?.ref === "string" ? facts.head.ref : "");
   const body = clipText(typeof facts.body === "string" ? facts.body : "");
@@ -376,7 +376,12 @@ export function identify(policy: Policy, facts: PrFacts): IdentityResult {
   };
 }
 
-function readAuthor(found: Findings, author: Actor | null, account: KnownAccount | null): void {
+function readAuthor(
+  found: Findings,
+  author: Actor | null,
+  authorClass: ActorClass,
+  account: KnownAccount | null,
+): void {
   if (!author) {
     found.strongAgent = true;
     found.strong.add(
@@ -386,14 +391,21 @@ function readAuthor(found: Findings, author: Actor | null, account: KnownAccount
     );
     return;
   }
-  if (!account) return;
-  found.involve(account, "strong");
-  found.strong.add(
-    "author",
-    "author account",
-    () =>
-      `author ${code(author.login)} is ${describe(account, typeof author.id === "number" ? author.id : undefined)}`,
-  );
+  if (account) {
+    found.involve(account, "strong");
+    const id = typeof author.id === "number" ? author.id : undefined;
+    found.strong.add(
+      "author",
+      "author account",
+      () => `author ${code(author.login)} is ${describe(account, id)}`,
+    );
+  } else if (authorClass === "bot") {
+    found.strong.add(
+      "author",
+      "author account",
+      () => `author ${code(author.login)} is a GitHub App or bot account that is not in the catalog`,
+    );
+  }
 }
 
 /** A commit's identities (strong), its trailers and name suffixes (weak), its contributors, and Copilot's requester. */

@@ -352,6 +352,18 @@ describe("identify: bots and configured accounts", () => {
     expect(id.requesters).toEqual([]);
   });
 
+  it("an App that is not in the catalog makes a bot PR, and the report says why", () => {
+    const id = identify(policy, facts({ author: bot("acme-release[bot]") }));
+    expect(id.kind).toBe("bot");
+    expect(id.agents).toEqual([]);
+    expect(id.strong).toEqual([
+      {
+        signal: "author account",
+        detail: "author `acme-release[bot]` is a GitHub App or bot account that is not in the catalog",
+      },
+    ]);
+  });
+
   it("renovate as a GraphQL Bot author without the [bot] suffix is still Renovate", () => {
     const id = identify(
       policy,
