@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AI_TRAILER_KEYS, CATALOG, CATALOG_VERSION, type CatalogEntry } from "../../src/catalog/agents.js";
+import { agentMentionHandles } from "../../src/catalog/index.js";
 import { CATALOG_INDEX, catalogAccount } from "../../src/catalog/lookup.js";
 import { noreplyLogin } from "../../src/engine/trailers.js";
 
@@ -202,5 +203,16 @@ describe("catalog index", () => {
     expect(catalogAccount("openhands-agent", "User")?.id).toBe("openhands");
     expect(catalogAccount("renamed-login", "User", 198982749)?.id).toBe("copilot-coding-agent");
     expect(catalogAccount("alice", "User", 1)).toBeUndefined();
+  });
+});
+
+describe("agentMentionHandles", () => {
+  it("lists the lowercase handles that summon an agent, and no bot's", () => {
+    const handles = agentMentionHandles();
+    for (const h of ["copilot", "claude", "codex", "gemini-code-assist", "openhands-agent", "devin"]) {
+      expect(handles).toContain(h);
+    }
+    for (const h of handles) expect(h).toBe(h.toLowerCase());
+    expect(handles).not.toContain("dependabot");
   });
 });
