@@ -18,8 +18,16 @@ export interface PeopleCaches {
   teams: LRUCache<string, boolean>;
 }
 
-export function createPeopleCaches(opts: { max?: number; ttlMs?: number } = {}): PeopleCaches {
-  const options = { max: opts.max ?? 5_000, ttl: opts.ttlMs ?? 5 * 60_000 };
+/** Bounded (default 5,000 answers each) and expiring (default 5 minutes); `now` is the clock, in ms. */
+export function createPeopleCaches(
+  opts: { max?: number; ttlMs?: number; now?: () => number } = {},
+): PeopleCaches {
+  const options = {
+    max: opts.max ?? 5_000,
+    ttl: opts.ttlMs ?? 5 * 60_000,
+    // An injected clock is read on every check rather than through lru-cache's 1 ms debounce.
+    ...(opts.now ? { perf: { now: opts.now }, ttlResolution: 0 } : {}),
+  };
   return { permissions: new LRUCache(options), teams: new LRUCache(options) };
 }
 
