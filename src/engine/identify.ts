@@ -289,6 +289,9 @@ class Findings {
   strongAgent = false;
   /** Only markers point at an agent. */
   weakAgent = false;
+  /** Commits of one PR repeat the same few identities and trailers: each distinct one is read once. */
+  private readonly gitMemo = new Map<string, GitReading>();
+  private readonly trailerMemo = new Map<string, TrailerReading>();
 
   constructor(readonly policy: Policy) {}
 
@@ -298,10 +301,6 @@ class Findings {
     if (strength === "strong") this.strongAgent = true;
     else this.weakAgent = true;
   }
-
-  /** Commits of one PR repeat the same few identities and trailers: each distinct one is read once. */
-  private readonly gitMemo = new Map<string, GitReading>();
-  private readonly trailerMemo = new Map<string, TrailerReading>();
 
   readGit(ident: GitIdentity): GitReading {
     const memoKey = `${ident?.login}\u0000${ident?.email}\u0000${ident?.name}`;
