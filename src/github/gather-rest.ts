@@ -7,7 +7,7 @@ import type { ProbotOctokit } from "probot";
 import { z } from "zod";
 import type { Actor, AppRef, ChangedFile, PrFacts, TimelineEvent } from "../facts/model.js";
 import { asGatherError, GatherError, httpStatus } from "./gather-errors.js";
-import { describeIssues } from "./gather-shape.js";
+import { parseShape } from "./gather-shape.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 interface Target {
@@ -30,16 +30,6 @@ const restFile = z.object({
   previous_filename: z.string().optional(),
 });
 
-function parsePage<T extends z.ZodType>(schema: T, data: unknown, doing: string): z.infer<T> {
-  const parsed = schema.safeParse(data);
-  if (!parsed.success)
-    throw new GatherError(
-      `GitHub's answer had an unexpected shape while ${doing}: ${describeIssues(parsed.error)}`,
-      false,
-    );
-  return parsed.data;
-}
-
 /**
  * The PR's files with their patches and previous paths, from REST. When GraphQL had read the whole
  * list and REST now lists other paths, the branch moved between the two reads: that is a gap.
@@ -51,7 +41,7 @@ export async function fetchPatches(octokit: Octokit, target: Target, facts: PrFa
     let pages = 0;
     const params = { owner: target.owner, repo: target.repo, pull_number: target.number, per_page: 100 };
     for await (const res of octokit.paginate.iterator(octokit.rest.pulls.listFiles, params)) {
-      for (const f of parsePage(z.array(restFile), res.data, doing)) {
+      for (const f of parseShape(z.array(restFile), res.data, doing)) {
         files.push({
           path: f.filename,
           ...(f.previous_filename !== undefined ? { previousPath: f.previous_filename } : {}),
@@ -148,7 +138,7 @@ export async function readCopilotTimeline(octokit: Octokit, target: Target): Pro
     let pages = 0;
     const params = { owner: target.owner, repo: target.repo, issue_number: target.number, per_page: 100 };
     for await (const res of octokit.paginate.iterator(octokit.rest.issues.listEventsForTimeline, params)) {
-      for (const e of parsePage(z.array(restEvent), res.data, doing)) {
+      for (const e of parseShape(z.array(restEvent), res.data, doing)) {
         const app = e.performed_via_github_app
           ? { slug: e.performed_via_github_app.slug, id: e.performed_via_github_app.id }
           : null;

@@ -4,12 +4,13 @@
  * Unknown fields are dropped; missing or mistyped ones are errors.
  */
 import { z } from "zod";
+import { GatherError } from "./gather-errors.js";
 
 const sha = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, "expected a commit SHA");
 const timestamp = z.iso.datetime({ offset: true });
 const count = z.number().int().nonnegative();
 
-export const actorNode = z.object({
+const actorNode = z.object({
   __typename: z.string(),
   login: z.string().min(1),
   databaseId: z.number().int().nullish(),
@@ -114,7 +115,7 @@ export const timelinePage = page(
 );
 export type TimelineNode = z.infer<typeof timelinePage>["nodes"][number] & {};
 
-export const contextPage = page(
+const contextPage = page(
   z.discriminatedUnion("__typename", [
     z.object({
       __typename: z.literal("CheckRun"),
@@ -249,7 +250,7 @@ export const prAnswer = z.object({
   orgPolicy: policySource.nullable(),
   rateLimit: z.object({ cost: z.number(), remaining: z.number() }).nullable().optional(),
 });
-export type PrAnswer = z.infer<typeof prAnswer>;
+type PrAnswer = z.infer<typeof prAnswer>;
 export type PrNode = NonNullable<NonNullable<PrAnswer["repository"]>["pullRequest"]>;
 
 /** A page of one PR connection, as the *_PAGE_QUERY documents answer it. */
@@ -266,9 +267,21 @@ export const headChecksAnswer = z.object({
 });
 
 /** zod's issues as one line: where in GitHub's answer, and what was wrong. */
-export function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`)
     .join("; ");
+}
+
+/** Checks an answer against its shape; a mismatch is a GatherError saying where, never a crash later. */
+export function parseShape<T extends z.ZodType>(schema: T, data: unknown, doing: string): z.infer<T> {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    throw new GatherError(
+      `GitHub's answer had an unexpected shape while ${doing}: ${describeIssues(parsed.error)}`,
+      false,
+    );
+  }
+  return parsed.data;
 }

@@ -32,7 +32,6 @@ import {
   type ContextNode,
   commentPage,
   commitPage,
-  describeIssues,
   filePage,
   type HeadChecks,
   headChecksAnswer,
@@ -40,6 +39,7 @@ import {
   type Page,
   type PolicySourceNode,
   type PrNode,
+  parseShape,
   prAnswer,
   prPageAnswer,
   reviewPage,
@@ -128,16 +128,6 @@ function notFound(
         `GitHub returned no repository ${owner}/${repo} (it does not exist, or the app is not installed on it)`,
         false,
       );
-}
-
-function parseAnswer<T extends z.ZodType>(schema: T, data: unknown, doing: string): z.infer<T> {
-  const parsed = schema.safeParse(data);
-  if (!parsed.success)
-    throw new GatherError(
-      `GitHub's answer had an unexpected shape while ${doing}: ${describeIssues(parsed.error)}`,
-      false,
-    );
-  return parsed.data;
 }
 
 /** Follows cursors until GitHub says there is no more or `cap` items were read. */
@@ -237,7 +227,7 @@ export async function readPullRequest(
     `reading ${where}`,
     (e) => e.path?.[0] === "orgPolicy",
   );
-  const answer = parseAnswer(prAnswer, first.data, `reading ${where}`);
+  const answer = parseShape(prAnswer, first.data, `reading ${where}`);
   const repository = answer.repository;
   if (!repository)
     throw new GatherError(`GitHub returned no repository ${target.owner}/${target.repo}`, false);
@@ -254,7 +244,7 @@ export async function readPullRequest(
     async (cursor: string): Promise<z.infer<T>> => {
       const doing = `reading more ${key} of ${where}`;
       const { data } = await runQuery(octokit, doc, { ...vars, cursor }, target, doing);
-      const { pullRequest } = parseAnswer(prPageAnswer(key, schema), data, doing).repository;
+      const { pullRequest } = parseShape(prPageAnswer(key, schema), data, doing).repository;
       return (pullRequest as Record<K, z.infer<T>>)[key];
     };
 
@@ -391,7 +381,7 @@ async function readChecks(
       target,
       doing,
     );
-    const commit = parseAnswer(headChecksAnswer, data, doing).repository.object;
+    const commit = parseShape(headChecksAnswer, data, doing).repository.object;
     if (!commit)
       throw new GatherError(
         `GitHub has no head commit ${pr.headRefOid} in ${target.owner}/${target.repo}`,
