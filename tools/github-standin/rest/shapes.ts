@@ -1,0 +1,708 @@
+/**
+ * REST JSON as GitHub renders it (snake_case, the same URL fields, the same nullability), built from the store.
+ * Webhook payloads reuse these shapes, as GitHub's do.
+ */
+import { createHash } from "node:crypto";
+import { blobSha, nodeId } from "../ids.js";
+import type {
+  App,
+  CheckRunRecord,
+  CheckSuiteRecord,
+  CommitRecord,
+  FileChange,
+  Installation,
+  IssueCommentRecord,
+  PullRequestRecord,
+  Repo,
+  ReviewRecord,
+  StatusRecord,
+  Store,
+  TimelineRecord,
+} from "../store.js";
+
+type Json = Record<string, unknown>;
+
+export function simpleUser(store: Store, login: string): Json {
+  const account = store.account(login);
+  const api = `${store.urls.api}/users/${account.login}`;
+  return {
+    login: account.login,
+    id: account.id,
+    node_id: nodeId(account.type === "Bot" ? "Bot" : account.type, account.id),
+    avatar_url: `${store.urls.web}/avatars/u/${account.id}?v=4`,
+    gravatar_id: "",
+    url: api,
+    html_url: account.appSlug
+      ? `${store.urls.web}/apps/${account.appSlug}`
+      : `${store.urls.web}/${account.login}`,
+    followers_url: `${api}/followers`,
+    following_url: `${api}/following{/other_user}`,
+    gists_url: `${api}/gists{/gist_id}`,
+    starred_url: `${api}/starred{/owner}{/repo}`,
+    subscriptions_url: `${api}/subscriptions`,
+    organizations_url: `${api}/orgs`,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events{/privacy}`,
+    received_events_url: `${api}/received_events`,
+    type: account.type,
+    user_view_type: "public",
+    site_admin: false,
+  };
+}
+
+export function integration(store: Store, app: App): Json {
+  return {
+    id: app.id,
+    slug: app.slug,
+    node_id: nodeId("Integration", app.id),
+    client_id: `Iv1.${createHash("sha1").update(app.slug).digest("hex").slice(0, 16)}`,
+    owner: simpleUser(store, app.owner),
+    name: app.name,
+    description: "",
+    external_url: `${store.urls.web}/apps/${app.slug}`,
+    html_url: `${store.urls.web}/apps/${app.slug}`,
+    created_at: app.createdAt,
+    updated_at: app.createdAt,
+    permissions: app.permissions,
+    events: app.events,
+  };
+}
+
+export function appOf(store: Store, appId: number | null): Json | null {
+  if (appId === null) return null;
+  const app = store.apps.get(appId);
+  return app ? integration(store, app) : null;
+}
+
+/** A repository outside the store (a fork head) still renders, with what its name tells. */
+function repoFromName(store: Store, fullName: string): Repo {
+  const known = store.findRepo(fullName);
+  if (known) return known;
+  const [owner = "", name = ""] = fullName.split("/");
+  const id = Number.parseInt(createHash("sha1").update(fullName).digest("hex").slice(0, 7), 16);
+  return {
+    id,
+    owner,
+    name,
+    fullName,
+    private: false,
+    defaultBranch: "main",
+    installationId: null,
+    branches: new Map(),
+    collaborators: new Map(),
+    pulls: new Map(),
+    createdAt: "2025-01-01T00:00:00Z",
+  };
+}
+
+export function repository(store: Store, repoOrName: Repo | string): Json {
+  const repo = typeof repoOrName === "string" ? repoFromName(store, repoOrName) : repoOrName;
+  const api = `${store.urls.api}/repos/${repo.fullName}`;
+  const urls: Json = {};
+  for (const [key, suffix] of [
+    ["forks_url", "/forks"],
+    ["keys_url", "/keys{/key_id}"],
+    ["collaborators_url", "/collaborators{/collaborator}"],
+    ["teams_url", "/teams"],
+    ["hooks_url", "/hooks"],
+    ["issue_events_url", "/issues/events{/number}"],
+    ["events_url", "/events"],
+    ["assignees_url", "/assignees{/user}"],
+    ["branches_url", "/branches{/branch}"],
+    ["tags_url", "/tags"],
+    ["blobs_url", "/git/blobs{/sha}"],
+    ["git_tags_url", "/git/tags{/sha}"],
+    ["git_refs_url", "/git/refs{/sha}"],
+    ["trees_url", "/git/trees{/sha}"],
+    ["statuses_url", "/statuses/{sha}"],
+    ["languages_url", "/languages"],
+    ["stargazers_url", "/stargazers"],
+    ["contributors_url", "/contributors"],
+    ["subscribers_url", "/subscribers"],
+    ["subscription_url", "/subscription"],
+    ["commits_url", "/commits{/sha}"],
+    ["git_commits_url", "/git/commits{/sha}"],
+    ["comments_url", "/comments{/number}"],
+    ["issue_comment_url", "/issues/comments{/number}"],
+    ["contents_url", "/contents/{+path}"],
+    ["compare_url", "/compare/{base}...{head}"],
+    ["merges_url", "/merges"],
+    ["archive_url", "/{archive_format}{/ref}"],
+    ["downloads_url", "/downloads"],
+    ["issues_url", "/issues{/number}"],
+    ["pulls_url", "/pulls{/number}"],
+    ["milestones_url", "/milestones{/number}"],
+    ["notifications_url", "/notifications{?since,all,participating}"],
+    ["labels_url", "/labels{/name}"],
+    ["releases_url", "/releases{/id}"],
+    ["deployments_url", "/deployments"],
+  ] as const) {
+    urls[key] = `${api}${suffix}`;
+  }
+  return {
+    id: repo.id,
+    node_id: nodeId("Repository", repo.id),
+    name: repo.name,
+    full_name: repo.fullName,
+    private: repo.private,
+    owner: simpleUser(store, repo.owner),
+    html_url: `${store.urls.web}/${repo.fullName}`,
+    description: null,
+    fork: !store.findRepo(repo.fullName),
+    url: api,
+    ...urls,
+    created_at: repo.createdAt,
+    updated_at: repo.createdAt,
+    pushed_at: repo.createdAt,
+    git_url: `git://${new URL(store.urls.web).host}/${repo.fullName}.git`,
+    ssh_url: `git@${new URL(store.urls.web).host}:${repo.fullName}.git`,
+    clone_url: `${store.urls.web}/${repo.fullName}.git`,
+    homepage: null,
+    size: 0,
+    stargazers_count: 0,
+    watchers_count: 0,
+    language: null,
+    has_issues: true,
+    has_projects: true,
+    has_downloads: true,
+    has_wiki: false,
+    has_pages: false,
+    has_discussions: false,
+    forks_count: 0,
+    archived: false,
+    disabled: false,
+    open_issues_count: [...repo.pulls.values()].filter((p) => p.state === "open").length,
+    license: null,
+    allow_forking: true,
+    is_template: false,
+    topics: [],
+    visibility: repo.private ? "private" : "public",
+    forks: 0,
+    open_issues: [...repo.pulls.values()].filter((p) => p.state === "open").length,
+    watchers: 0,
+    default_branch: repo.defaultBranch,
+  };
+}
+
+export function label(store: Store, repoName: string, name: string): Json {
+  const hash = createHash("sha1").update(name).digest();
+  const id = hash.readUInt32BE(0);
+  return {
+    id,
+    node_id: nodeId("Label", id),
+    url: `${store.urls.api}/repos/${repoName}/labels/${encodeURIComponent(name)}`,
+    name,
+    color: hash.toString("hex").slice(0, 6),
+    default: false,
+    description: null,
+  };
+}
+
+export function authorAssociation(store: Store, repo: Repo, login: string): string {
+  if (login.toLowerCase() === repo.owner.toLowerCase()) return "OWNER";
+  if (store.permissionOf(repo, login)) return "COLLABORATOR";
+  for (const team of store.teams.values()) {
+    if (team.org.toLowerCase() === repo.owner.toLowerCase() && team.members.has(login.toLowerCase()))
+      return "MEMBER";
+  }
+  return "NONE";
+}
+
+function branchEnd(store: Store, pr: PullRequestRecord, side: "head" | "base"): Json {
+  const end = side === "head" ? pr.head : pr.base;
+  const repoName = side === "head" ? pr.head.repo : pr.repo;
+  const owner = repoName.split("/")[0] ?? "";
+  return {
+    label: `${owner}:${end.ref}`,
+    ref: end.ref,
+    sha: end.sha,
+    user: simpleUser(store, owner),
+    repo: repository(store, repoName),
+  };
+}
+
+/** `full` = the single-PR endpoint and webhooks; list endpoints omit the merge and size fields, as GitHub does. */
+export function pullRequest(store: Store, pr: PullRequestRecord, full = true): Json {
+  const repo = store.repo(pr.repo);
+  const api = `${store.urls.api}/repos/${pr.repo}`;
+  const html = `${store.urls.web}/${pr.repo}/pull/${pr.number}`;
+  const simple: Json = {
+    url: `${api}/pulls/${pr.number}`,
+    id: pr.id,
+    node_id: nodeId("PullRequest", pr.id),
+    html_url: html,
+    diff_url: `${html}.diff`,
+    patch_url: `${html}.patch`,
+    issue_url: `${api}/issues/${pr.number}`,
+    number: pr.number,
+    state: pr.state,
+    locked: false,
+    title: pr.title,
+    user: simpleUser(store, pr.author),
+    body: pr.body || null,
+    created_at: pr.createdAt,
+    updated_at: pr.updatedAt,
+    closed_at: pr.state === "closed" ? pr.updatedAt : null,
+    merged_at: pr.merged ? pr.updatedAt : null,
+    merge_commit_sha: null,
+    assignee: pr.assignees[0] ? simpleUser(store, pr.assignees[0]) : null,
+    assignees: pr.assignees.map((a) => simpleUser(store, a)),
+    requested_reviewers: [],
+    requested_teams: [],
+    labels: pr.labels.map((name) => label(store, pr.repo, name)),
+    milestone: null,
+    draft: pr.draft,
+    commits_url: `${api}/pulls/${pr.number}/commits`,
+    review_comments_url: `${api}/pulls/${pr.number}/comments`,
+    review_comment_url: `${api}/pulls/comments{/number}`,
+    comments_url: `${api}/issues/${pr.number}/comments`,
+    statuses_url: `${api}/statuses/${pr.head.sha}`,
+    head: branchEnd(store, pr, "head"),
+    base: branchEnd(store, pr, "base"),
+    _links: {
+      self: { href: `${api}/pulls/${pr.number}` },
+      html: { href: html },
+      issue: { href: `${api}/issues/${pr.number}` },
+      comments: { href: `${api}/issues/${pr.number}/comments` },
+      review_comments: { href: `${api}/pulls/${pr.number}/comments` },
+      review_comment: { href: `${api}/pulls/comments{/number}` },
+      commits: { href: `${api}/pulls/${pr.number}/commits` },
+      statuses: { href: `${api}/statuses/${pr.head.sha}` },
+    },
+    author_association: authorAssociation(store, repo, pr.author),
+    auto_merge: pr.autoMerge
+      ? {
+          enabled_by: simpleUser(store, pr.autoMerge.enabledBy),
+          merge_method: pr.autoMerge.mergeMethod.toLowerCase(),
+          commit_title: pr.title,
+          commit_message: "",
+        }
+      : null,
+    active_lock_reason: null,
+  };
+  if (!full) return simple;
+  return {
+    ...simple,
+    merged: pr.merged,
+    mergeable: pr.state === "open" ? true : null,
+    rebaseable: pr.state === "open" ? true : null,
+    mergeable_state: pr.state === "open" ? "clean" : "unknown",
+    merged_by: null,
+    comments: pr.comments.length,
+    review_comments: 0,
+    maintainer_can_modify: false,
+    commits: pr.commits.length,
+    additions: pr.files.reduce((sum, f) => sum + f.additions, 0),
+    deletions: pr.files.reduce((sum, f) => sum + f.deletions, 0),
+    changed_files: pr.files.length,
+  };
+}
+
+export function diffEntry(store: Store, pr: PullRequestRecord, file: FileChange): Json {
+  const blob = `${store.urls.web}/${pr.repo}/blob/${pr.head.sha}/${file.filename}`;
+  return {
+    sha: file.sha,
+    filename: file.filename,
+    status: file.status,
+    additions: file.additions,
+    deletions: file.deletions,
+    changes: file.additions + file.deletions,
+    blob_url: blob,
+    raw_url: blob.replace("/blob/", "/raw/"),
+    contents_url: `${store.urls.api}/repos/${pr.repo}/contents/${file.filename}?ref=${pr.head.sha}`,
+    ...(file.patch === null ? {} : { patch: file.patch }),
+    ...(file.previousFilename === null ? {} : { previous_filename: file.previousFilename }),
+  };
+}
+
+function verification(commit: CommitRecord): Json {
+  return commit.verified
+    ? {
+        verified: true,
+        reason: "valid",
+        signature: "-----BEGIN PGP SIGNATURE-----\n…",
+        payload: "",
+        verified_at: commit.committer.date,
+      }
+    : { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null };
+}
+
+/** An item of `GET …/pulls/{n}/commits` (and of `…/commits/{sha}`). */
+export function commit(store: Store, repoName: string, c: CommitRecord): Json {
+  const api = `${store.urls.api}/repos/${repoName}`;
+  const author = store.accountForEmail(c.author.email);
+  const committer = store.accountForEmail(c.committer.email);
+  return {
+    sha: c.sha,
+    node_id: nodeId("Commit", c.sha),
+    commit: {
+      author: { ...c.author },
+      committer: { ...c.committer },
+      message: c.message,
+      tree: { sha: blobSha(`tree:${c.sha}`), url: `${api}/git/trees/${blobSha(`tree:${c.sha}`)}` },
+      url: `${api}/git/commits/${c.sha}`,
+      comment_count: 0,
+      verification: verification(c),
+    },
+    url: `${api}/commits/${c.sha}`,
+    html_url: `${store.urls.web}/${repoName}/commit/${c.sha}`,
+    comments_url: `${api}/commits/${c.sha}/comments`,
+    author: author ? simpleUser(store, author.login) : null,
+    committer: committer ? simpleUser(store, committer.login) : null,
+    parents: c.parents.map((sha) => ({
+      sha,
+      url: `${api}/commits/${sha}`,
+      html_url: `${store.urls.web}/${repoName}/commit/${sha}`,
+    })),
+  };
+}
+
+/** REST reviews say APPROVED; webhooks and the timeline say approved. */
+export function review(store: Store, pr: PullRequestRecord, r: ReviewRecord, lowercaseState = false): Json {
+  const api = `${store.urls.api}/repos/${pr.repo}`;
+  const html = `${store.urls.web}/${pr.repo}/pull/${pr.number}#pullrequestreview-${r.id}`;
+  return {
+    id: r.id,
+    node_id: nodeId("PullRequestReview", r.id),
+    user: simpleUser(store, r.author),
+    body: r.body,
+    state: lowercaseState ? r.state.toLowerCase() : r.state,
+    html_url: html,
+    pull_request_url: `${api}/pulls/${pr.number}`,
+    author_association: authorAssociation(store, store.repo(pr.repo), r.author),
+    _links: { html: { href: html }, pull_request: { href: `${api}/pulls/${pr.number}` } },
+    submitted_at: r.submittedAt,
+    commit_id: r.commitId,
+  };
+}
+
+export function issueComment(store: Store, pr: PullRequestRecord, c: IssueCommentRecord): Json {
+  const api = `${store.urls.api}/repos/${pr.repo}`;
+  return {
+    url: `${api}/issues/comments/${c.id}`,
+    html_url: `${store.urls.web}/${pr.repo}/pull/${pr.number}#issuecomment-${c.id}`,
+    issue_url: `${api}/issues/${pr.number}`,
+    id: c.id,
+    node_id: nodeId("IssueComment", c.id),
+    user: simpleUser(store, c.author),
+    created_at: c.createdAt,
+    updated_at: c.updatedAt,
+    author_association: authorAssociation(store, store.repo(pr.repo), c.author),
+    body: c.body,
+    reactions: {
+      url: `${api}/issues/comments/${c.id}/reactions`,
+      total_count: 0,
+      "+1": 0,
+      "-1": 0,
+      laugh: 0,
+      hooray: 0,
+      confused: 0,
+      heart: 0,
+      rocket: 0,
+      eyes: 0,
+    },
+    performed_via_github_app: appOf(store, c.viaAppId),
+  };
+}
+
+/** The issue view of a PR, as in `issue_comment` payloads. */
+export function issue(store: Store, pr: PullRequestRecord): Json {
+  const api = `${store.urls.api}/repos/${pr.repo}`;
+  const html = `${store.urls.web}/${pr.repo}/pull/${pr.number}`;
+  return {
+    url: `${api}/issues/${pr.number}`,
+    repository_url: api,
+    labels_url: `${api}/issues/${pr.number}/labels{/name}`,
+    comments_url: `${api}/issues/${pr.number}/comments`,
+    events_url: `${api}/issues/${pr.number}/events`,
+    html_url: html,
+    id: pr.id + 1_000_000_000,
+    node_id: nodeId("PullRequest", pr.id),
+    number: pr.number,
+    title: pr.title,
+    user: simpleUser(store, pr.author),
+    labels: pr.labels.map((name) => label(store, pr.repo, name)),
+    state: pr.state,
+    locked: false,
+    assignee: pr.assignees[0] ? simpleUser(store, pr.assignees[0]) : null,
+    assignees: pr.assignees.map((a) => simpleUser(store, a)),
+    milestone: null,
+    comments: pr.comments.length,
+    created_at: pr.createdAt,
+    updated_at: pr.updatedAt,
+    closed_at: pr.state === "closed" ? pr.updatedAt : null,
+    author_association: authorAssociation(store, store.repo(pr.repo), pr.author),
+    active_lock_reason: null,
+    draft: pr.draft,
+    pull_request: {
+      url: `${api}/pulls/${pr.number}`,
+      html_url: html,
+      diff_url: `${html}.diff`,
+      patch_url: `${html}.patch`,
+      merged_at: pr.merged ? pr.updatedAt : null,
+    },
+    body: pr.body || null,
+    timeline_url: `${api}/issues/${pr.number}/timeline`,
+    performed_via_github_app: null,
+    state_reason: null,
+  };
+}
+
+function timelineEvent(store: Store, pr: PullRequestRecord, e: TimelineRecord): Json {
+  const api = `${store.urls.api}/repos/${pr.repo}`;
+  const base: Json = {
+    id: e.id,
+    node_id: nodeId("Event", e.id),
+    url: `${api}/issues/events/${e.id}`,
+    actor: e.actor ? simpleUser(store, e.actor) : null,
+    event: e.kind,
+    commit_id: e.kind === "head_ref_force_pushed" ? (e.afterSha ?? null) : null,
+    commit_url: null,
+    created_at: e.createdAt,
+    performed_via_github_app: appOf(store, e.viaAppId),
+  };
+  switch (e.kind) {
+    case "labeled":
+    case "unlabeled": {
+      const shape = label(store, pr.repo, e.label ?? "");
+      return { ...base, label: { name: shape.name, color: shape.color } };
+    }
+    case "assigned":
+    case "unassigned":
+      return { ...base, assignee: e.subject ? simpleUser(store, e.subject) : null };
+    case "review_requested":
+    case "review_request_removed":
+      return {
+        ...base,
+        review_requester: e.actor ? simpleUser(store, e.actor) : null,
+        requested_reviewer: e.subject ? simpleUser(store, e.subject) : null,
+      };
+    case "review_dismissed": {
+      const dismissed = pr.reviews.find((r) => r.id === e.reviewId);
+      return {
+        ...base,
+        dismissed_review: {
+          state: (dismissed?.state ?? "APPROVED").toLowerCase(),
+          review_id: e.reviewId ?? 0,
+          dismissal_message: e.dismissalMessage ?? null,
+        },
+      };
+    }
+    default:
+      return base;
+  }
+}
+
+/** `GET …/issues/{n}/timeline`: events, comments, reviews and commits, oldest first. */
+export function timeline(store: Store, pr: PullRequestRecord): Json[] {
+  const items: { at: string; order: number; json: Json }[] = [];
+  let order = 0;
+  for (const c of pr.commits) {
+    items.push({
+      at: c.committer.date,
+      order: order++,
+      json: { ...timelineCommit(store, pr.repo, c), event: "committed" },
+    });
+  }
+  for (const e of pr.timeline)
+    items.push({ at: e.createdAt, order: order++, json: timelineEvent(store, pr, e) });
+  for (const c of pr.comments) {
+    items.push({
+      at: c.createdAt,
+      order: order++,
+      json: { event: "commented", actor: simpleUser(store, c.author), ...issueComment(store, pr, c) },
+    });
+  }
+  for (const r of pr.reviews)
+    items.push({
+      at: r.submittedAt,
+      order: order++,
+      json: { event: "reviewed", ...review(store, pr, r, true) },
+    });
+  items.sort((a, b) => a.at.localeCompare(b.at) || a.order - b.order);
+  return items.map((i) => i.json);
+}
+
+function timelineCommit(store: Store, repoName: string, c: CommitRecord): Json {
+  const rest = commit(store, repoName, c);
+  const inner = rest.commit as Json;
+  return {
+    sha: c.sha,
+    node_id: rest.node_id,
+    url: inner.url,
+    html_url: rest.html_url,
+    author: inner.author,
+    committer: inner.committer,
+    tree: inner.tree,
+    message: c.message,
+    parents: rest.parents,
+    verification: inner.verification,
+  };
+}
+
+/** The PRs GitHub links a check to: open PRs of the same repository whose head is that commit (never forks). */
+function linkedPulls(store: Store, repoName: string, sha: string): Json[] {
+  const repo = store.repo(repoName);
+  const api = `${store.urls.api}/repos/${repoName}`;
+  return [...repo.pulls.values()]
+    .filter((pr) => pr.head.sha === sha && pr.head.repo === repo.fullName && pr.state === "open")
+    .map((pr) => ({
+      url: `${api}/pulls/${pr.number}`,
+      id: pr.id,
+      number: pr.number,
+      head: { ref: pr.head.ref, sha: pr.head.sha, repo: { id: repo.id, url: api, name: repo.name } },
+      base: { ref: pr.base.ref, sha: pr.base.sha, repo: { id: repo.id, url: api, name: repo.name } },
+    }));
+}
+
+export function checkRun(store: Store, run: CheckRunRecord): Json {
+  const api = `${store.urls.api}/repos/${run.repo}`;
+  const suite = store.checkSuites.find((s) => s.id === run.checkSuiteId);
+  return {
+    id: run.id,
+    name: run.name,
+    node_id: nodeId("CheckRun", run.id),
+    head_sha: run.headSha,
+    external_id: run.externalId ?? "",
+    url: `${api}/check-runs/${run.id}`,
+    html_url: `${store.urls.web}/${run.repo}/runs/${run.id}`,
+    details_url: run.detailsUrl ?? `${store.urls.web}/apps/${store.app(run.appId).slug}`,
+    status: run.status,
+    conclusion: run.conclusion,
+    started_at: run.startedAt,
+    completed_at: run.completedAt,
+    output: {
+      title: run.output.title,
+      summary: run.output.summary,
+      text: run.output.text,
+      annotations_count: run.output.annotations.length,
+      annotations_url: `${api}/check-runs/${run.id}/annotations`,
+    },
+    check_suite: suite ? { id: suite.id } : null,
+    app: integration(store, store.app(run.appId)),
+    pull_requests: linkedPulls(store, run.repo, run.headSha),
+  };
+}
+
+export function checkSuite(store: Store, suite: CheckSuiteRecord): Json {
+  const runs = store.checkRuns.filter((r) => r.checkSuiteId === suite.id);
+  const done = runs.length > 0 && runs.every((r) => r.status === "completed");
+  const conclusions = runs.map((r) => r.conclusion);
+  const conclusion = !done
+    ? null
+    : (["failure", "timed_out", "cancelled", "action_required", "startup_failure"].find((c) =>
+        conclusions.includes(c as CheckRunRecord["conclusion"]),
+      ) ?? (conclusions.every((c) => c === "skipped" || c === "neutral") ? "neutral" : "success"));
+  const api = `${store.urls.api}/repos/${suite.repo}`;
+  return {
+    id: suite.id,
+    node_id: nodeId("CheckSuite", suite.id),
+    head_branch: suite.headBranch,
+    head_sha: suite.headSha,
+    status: runs.length === 0 ? "queued" : done ? "completed" : "in_progress",
+    conclusion,
+    url: `${api}/check-suites/${suite.id}`,
+    before: null,
+    after: suite.headSha,
+    pull_requests: linkedPulls(store, suite.repo, suite.headSha),
+    app: integration(store, store.app(suite.appId)),
+    created_at: suite.createdAt,
+    updated_at: suite.createdAt,
+    rerequestable: true,
+    runs_rerequestable: true,
+    latest_check_runs_count: runs.length,
+    check_runs_url: `${api}/check-suites/${suite.id}/check-runs`,
+  };
+}
+
+export function status(store: Store, s: StatusRecord, withCreator = true): Json {
+  return {
+    url: `${store.urls.api}/repos/${s.repo}/statuses/${s.sha}`,
+    avatar_url: `${store.urls.web}/avatars/u/${store.account(s.creator).id}?v=4`,
+    id: s.id,
+    node_id: nodeId("StatusContext", s.id),
+    state: s.state,
+    description: s.description,
+    target_url: s.targetUrl,
+    context: s.context,
+    created_at: s.createdAt,
+    updated_at: s.createdAt,
+    ...(withCreator ? { creator: simpleUser(store, s.creator) } : {}),
+  };
+}
+
+/** The latest status per context, and GitHub's rule for the combined state. */
+export function latestStatuses(store: Store, repoName: string, sha: string): StatusRecord[] {
+  const latest = new Map<string, StatusRecord>();
+  for (const s of store.statusesFor(repoName, sha)) latest.set(s.context, s);
+  return [...latest.values()];
+}
+
+export function combinedState(statuses: StatusRecord[]): "failure" | "pending" | "success" {
+  if (statuses.some((s) => s.state === "error" || s.state === "failure")) return "failure";
+  if (statuses.length === 0 || statuses.some((s) => s.state === "pending")) return "pending";
+  return "success";
+}
+
+export function combinedStatus(store: Store, repo: Repo, sha: string): Json {
+  const statuses = latestStatuses(store, repo.fullName, sha);
+  return {
+    state: combinedState(statuses),
+    statuses: statuses.map((s) => status(store, s, false)),
+    sha,
+    total_count: statuses.length,
+    repository: repository(store, repo),
+    commit_url: `${store.urls.api}/repos/${repo.fullName}/commits/${sha}`,
+    url: `${store.urls.api}/repos/${repo.fullName}/commits/${sha}/status`,
+  };
+}
+
+export function contents(store: Store, repo: Repo, path: string, text: string, ref: string): Json {
+  const sha = blobSha(text);
+  const api = `${store.urls.api}/repos/${repo.fullName}`;
+  const self = `${api}/contents/${path}?ref=${ref}`;
+  const html = `${store.urls.web}/${repo.fullName}/blob/${ref}/${path}`;
+  const base64 = Buffer.from(text, "utf8").toString("base64");
+  return {
+    type: "file",
+    encoding: "base64",
+    size: Buffer.byteLength(text, "utf8"),
+    name: path.split("/").at(-1) ?? path,
+    path,
+    // GitHub wraps base64 content at 60 characters.
+    content: `${base64.replace(/(.{60})/g, "$1\n")}\n`,
+    sha,
+    url: self,
+    git_url: `${api}/git/blobs/${sha}`,
+    html_url: html,
+    download_url: `${store.urls.web}/${repo.fullName}/raw/${ref}/${path}`,
+    _links: { self, git: `${api}/git/blobs/${sha}`, html },
+  };
+}
+
+export function installation(store: Store, inst: Installation): Json {
+  const app = store.app(inst.appId);
+  const account = store.account(inst.account);
+  return {
+    id: inst.id,
+    client_id: integration(store, app).client_id,
+    account: simpleUser(store, inst.account),
+    repository_selection: inst.repositorySelection,
+    access_tokens_url: `${store.urls.api}/app/installations/${inst.id}/access_tokens`,
+    repositories_url: `${store.urls.api}/installation/repositories`,
+    html_url: `${store.urls.web}/organizations/${inst.account}/settings/installations/${inst.id}`,
+    app_id: app.id,
+    app_slug: app.slug,
+    target_id: account.id,
+    target_type: account.type === "Organization" ? "Organization" : "User",
+    permissions: inst.permissions,
+    events: app.events,
+    created_at: inst.createdAt,
+    updated_at: inst.createdAt,
+    single_file_name: null,
+    has_multiple_single_files: false,
+    single_file_paths: [],
+    suspended_by: null,
+    suspended_at: null,
+  };
+}

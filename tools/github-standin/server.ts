@@ -1,0 +1,204 @@
+/**
+ * The stand-in's HTTP server: GitHub Enterprise-style URLs on 127.0.0.1, so Probot with
+ * `GHE_HOST=127.0.0.1:<port> GHE_PROTOCOL=http` talks to it (`baseUrl` …/api/v3, GraphQL at …/api/graphql).
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { authenticate } from "./auth.js";
+import { Faults, faultReply } from "./faults.js";
+import { operationNameOf, readGraphQLRequest, runGraphQL } from "./graphql/execute.js";
+import { errorReply, HttpError, notFound, type Reply, type RequestInfo } from "./http.js";
+import { makeAppKeys } from "./keys.js";
+import { type LoggedRequest, RequestLog } from "./request-log.js";
+import { canonicalPath, findRoute } from "./rest/routes.js";
+import { Store } from "./store.js";
+
+export interface StandInOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Id of the app under test; must match `store.appId` when a store is given. Default 1. */
+  appId?: number;
+  /** PEM public key the app's JWTs are verified with; a key pair is generated when omitted (see `privateKey`). */
+  publicKey?: string;
+  /** A store seeded beforehand; a fresh one otherwise. */
+  store?: Store;
+}
+
+export interface StandIn {
+  /** e.g. http://127.0.0.1:53211 — also the "web" host of html_url fields. */
+  url: string;
+  /** `url` + "/api/v3", what Octokit's `baseUrl` must be. */
+  baseUrl: string;
+  /** The value for Probot's GHE_HOST (with GHE_PROTOCOL=http). */
+  host: string;
+  appId: number;
+  /** The generated app private key, when no `publicKey` was given. */
+  privateKey: string | undefined;
+  store: Store;
+  requests: RequestLog;
+  faults: Faults;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 50 * 1024 * 1024;
+const PER_HOUR = 5000;
+
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        resolve(null);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, reply: Reply, used: number): void {
+  const headers: Record<string, string> = {
+    "content-type": "application/json; charset=utf-8",
+    "x-github-media-type": "github.v3; format=json",
+    "x-github-request-id": randomUUID().toUpperCase(),
+    "x-ratelimit-limit": String(PER_HOUR),
+    "x-ratelimit-remaining": String(Math.max(0, PER_HOUR - used)),
+    "x-ratelimit-used": String(used),
+    "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
+    "x-ratelimit-resource": "core",
+    ...reply.headers,
+  };
+  const payload = reply.text ?? (reply.body === undefined ? "" : JSON.stringify(reply.body));
+  res.writeHead(reply.status, headers);
+  res.end(reply.status === 204 ? undefined : payload);
+}
+
+export async function startStandIn(options: StandInOptions = {}): Promise<StandIn> {
+  if (options.store && options.appId !== undefined && options.store.appId !== options.appId) {
+    throw new Error(`stand-in: appId ${options.appId} differs from the store's app ${options.store.appId}`);
+  }
+  const store = options.store ?? new Store({ appId: options.appId ?? 1 });
+  const generated = options.publicKey ? undefined : makeAppKeys();
+  const publicKey = options.publicKey ?? generated?.publicKey ?? "";
+  const requests = new RequestLog();
+  const faults = new Faults();
+  const held = new Set<ServerResponse>();
+  const usage = new Map<number, number>();
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? "GET").toUpperCase();
+    const url = new URL(req.url ?? "/", "http://stand-in");
+    const entry: LoggedRequest = {
+      method,
+      path: url.pathname,
+      query: url.search,
+      route: null,
+      operationName: null,
+      installationId: null,
+      status: null,
+      fault: null,
+    };
+    requests.entries.push(entry);
+    const raw = await readBody(req);
+    let body: unknown;
+    let badJson = false;
+    if (raw && raw.length > 0) {
+      try {
+        body = JSON.parse(raw.toString("utf8"));
+      } catch {
+        badJson = true;
+      }
+    }
+    const isGraphQL = method === "POST" && url.pathname === "/api/graphql";
+    const graphqlRequest = isGraphQL && !badJson ? readGraphQLRequest(body) : null;
+    entry.operationName = operationNameOf(graphqlRequest);
+    const info: RequestInfo = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      operationName: entry.operationName,
+      headers: req.headers,
+      body,
+    };
+
+    let reply: Reply;
+    try {
+      if (raw === null) throw new HttpError(413, "Payload too large");
+      const caller = authenticate(store, publicKey, req.headers.authorization);
+      if (caller.kind === "installation") entry.installationId = caller.installation.id;
+      const fault = faults.take(info);
+      if (fault) {
+        entry.fault = fault;
+        if (fault === "timeout") {
+          held.add(res);
+          res.on("close", () => held.delete(res));
+          return;
+        }
+        reply = faultReply(fault, entry.installationId);
+      } else if (badJson) {
+        throw new HttpError(400, "Problems parsing JSON");
+      } else if (isGraphQL) {
+        entry.route = "POST /graphql";
+        reply = await runGraphQL(store, caller, graphqlRequest);
+      } else if (url.pathname.startsWith("/api/v3/")) {
+        const path = canonicalPath(store, url.pathname.slice("/api/v3".length));
+        const found = findRoute(method, path);
+        if (!found) throw notFound();
+        entry.route = `${method} ${found.route.pattern.replace(/[:*](\w+)/g, "{$1}")}`;
+        reply = found.route.value({ store, request: info, caller, params: found.params });
+      } else {
+        throw notFound();
+      }
+    } catch (error) {
+      if (error instanceof HttpError) {
+        reply = errorReply(error);
+      } else {
+        entry.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        reply = {
+          status: 500,
+          body: { message: `stand-in error: ${error instanceof Error ? error.message : String(error)}` },
+        };
+      }
+    }
+    const used = (usage.get(entry.installationId ?? 0) ?? 0) + 1;
+    usage.set(entry.installationId ?? 0, used);
+    entry.status = reply.status;
+    send(res, reply, used);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent)
+        send(res, { status: 500, body: { message: `stand-in error: ${String(error)}` } }, 0);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  store.urls = { api: `${url}/api/v3`, web: url };
+
+  return {
+    url,
+    baseUrl: `${url}/api/v3`,
+    host: `127.0.0.1:${port}`,
+    appId: store.appId,
+    privateKey: generated?.privateKey,
+    store,
+    requests,
+    faults,
+    close: async () => {
+      for (const res of held) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,996 @@
+/**
+ * The stand-in's in-memory GitHub: accounts, apps, installations, repositories, pull requests with
+ * everything a gate reads, and the check runs and statuses it writes. REST, GraphQL and webhook payloads
+ * are all rendered from this one model, so the three views of a PR never disagree.
+ *
+ * Records are plain mutable objects: seed them with the `add…` builders, then change fields directly
+ * (e.g. `pr.labels.push("automerge")`) to set up the next step of a test.
+ */
+import { blobSha, fakeSha } from "./ids.js";
+
+export type AccountType = "User" | "Bot" | "Organization";
+export type RepoPermission = "read" | "triage" | "write" | "maintain" | "admin";
+export type AppPermissionLevel = "read" | "write";
+export type AppPermissions = Record<string, AppPermissionLevel>;
+
+export interface Account {
+  login: string;
+  id: number;
+  type: AccountType;
+  name: string | null;
+  /** Extra commit emails GitHub would resolve to this account (noreply addresses always resolve). */
+  emails: string[];
+  /**
+   * The login GraphQL shows. GitHub drops "[bot]" for Bot actors in GraphQL, and Copilot's REST login
+   * "Copilot" is "copilot-swe-agent" there; apps that compare logins across the two APIs must cope.
+   */
+  graphqlLogin: string;
+  /** For Bot accounts of GitHub Apps: the app's slug (REST `html_url` is https://github.com/apps/<slug>). */
+  appSlug: string | null;
+}
+
+export interface App {
+  id: number;
+  slug: string;
+  name: string;
+  owner: string;
+  /** The app's bot account, the actor of everything done with its installation tokens. */
+  botLogin: string;
+  permissions: AppPermissions;
+  events: string[];
+  createdAt: string;
+}
+
+export interface Installation {
+  id: number;
+  appId: number;
+  account: string;
+  permissions: AppPermissions;
+  repositorySelection: "all" | "selected";
+  createdAt: string;
+}
+
+export interface Branch {
+  name: string;
+  oid: string;
+  files: Map<string, string>;
+}
+
+export interface TeamMember {
+  role: "member" | "maintainer";
+  state: "active" | "pending";
+}
+
+export interface Team {
+  id: number;
+  org: string;
+  slug: string;
+  name: string;
+  members: Map<string, TeamMember>;
+}
+
+export interface Repo {
+  id: number;
+  owner: string;
+  name: string;
+  fullName: string;
+  private: boolean;
+  defaultBranch: string;
+  /** The installation of the app under test that covers this repo; null when the app is not installed. */
+  installationId: number | null;
+  branches: Map<string, Branch>;
+  /** Repository permission by lowercase login. */
+  collaborators: Map<string, RepoPermission>;
+  pulls: Map<number, PullRequestRecord>;
+  createdAt: string;
+}
+
+export interface GitIdentity {
+  name: string;
+  email: string;
+  date: string;
+}
+
+export interface CommitRecord {
+  sha: string;
+  message: string;
+  author: GitIdentity;
+  committer: GitIdentity;
+  /** GitHub shows the commit as Verified (signature valid). */
+  verified: boolean;
+  parents: string[];
+}
+
+export type FileStatus = "added" | "removed" | "modified" | "renamed" | "copied" | "changed" | "unchanged";
+
+export interface FileChange {
+  filename: string;
+  status: FileStatus;
+  previousFilename: string | null;
+  additions: number;
+  deletions: number;
+  /** Absent for binary or very large diffs, as on GitHub. */
+  patch: string | null;
+  sha: string;
+}
+
+export type ReviewState = "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
+
+export interface ReviewRecord {
+  id: number;
+  author: string;
+  state: ReviewState;
+  commitId: string | null;
+  submittedAt: string;
+  body: string;
+}
+
+export interface IssueCommentRecord {
+  id: number;
+  author: string;
+  body: string;
+  createdAt: string;
+  updatedAt: string;
+  lastEditedAt: string | null;
+  editor: string | null;
+  /** REST `performed_via_github_app`. */
+  viaAppId: number | null;
+}
+
+export type TimelineKind =
+  | "labeled"
+  | "unlabeled"
+  | "assigned"
+  | "unassigned"
+  | "review_requested"
+  | "review_request_removed"
+  | "review_dismissed"
+  | "auto_merge_enabled"
+  | "auto_merge_disabled"
+  | "added_to_merge_queue"
+  | "removed_from_merge_queue"
+  | "ready_for_review"
+  | "convert_to_draft"
+  | "head_ref_force_pushed"
+  | "copilot_work_started"
+  | "copilot_work_finished";
+
+export interface TimelineRecord {
+  id: number;
+  kind: TimelineKind;
+  actor: string | null;
+  createdAt: string;
+  /** REST `performed_via_github_app` (GraphQL has no such field on events). */
+  viaAppId: number | null;
+  label?: string;
+  /** assigned/unassigned: the assignee; review_*: the requested or dismissed reviewer. */
+  subject?: string;
+  reviewId?: number;
+  dismissalMessage?: string;
+  beforeSha?: string;
+  afterSha?: string;
+}
+
+export interface AutoMergeRecord {
+  enabledBy: string;
+  enabledAt: string;
+  mergeMethod: "MERGE" | "SQUASH" | "REBASE";
+}
+
+export interface PullRequestRecord {
+  id: number;
+  repo: string;
+  number: number;
+  title: string;
+  body: string;
+  author: string;
+  state: "open" | "closed";
+  merged: boolean;
+  draft: boolean;
+  base: { ref: string; sha: string };
+  head: { ref: string; sha: string; repo: string };
+  labels: string[];
+  assignees: string[];
+  commits: CommitRecord[];
+  files: FileChange[];
+  reviews: ReviewRecord[];
+  comments: IssueCommentRecord[];
+  timeline: TimelineRecord[];
+  autoMerge: AutoMergeRecord | null;
+  inMergeQueue: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type CheckStatus = "queued" | "in_progress" | "completed" | "waiting" | "requested" | "pending";
+export type CheckConclusion =
+  | "action_required"
+  | "cancelled"
+  | "failure"
+  | "neutral"
+  | "success"
+  | "skipped"
+  | "stale"
+  | "timed_out"
+  | "startup_failure";
+
+export interface Annotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  start_column?: number;
+  end_column?: number;
+  annotation_level: "notice" | "warning" | "failure";
+  message: string;
+  title?: string;
+  raw_details?: string;
+}
+
+export interface CheckAction {
+  label: string;
+  description: string;
+  identifier: string;
+}
+
+export interface CheckRunRecord {
+  id: number;
+  repo: string;
+  headSha: string;
+  name: string;
+  status: CheckStatus;
+  conclusion: CheckConclusion | null;
+  appId: number;
+  checkSuiteId: number;
+  externalId: string | null;
+  detailsUrl: string | null;
+  startedAt: string;
+  completedAt: string | null;
+  output: { title: string | null; summary: string | null; text: string | null; annotations: Annotation[] };
+  actions: CheckAction[];
+  /** How many times `POST …/rerequest` was called for it. */
+  rerequested: number;
+}
+
+export interface CheckSuiteRecord {
+  id: number;
+  repo: string;
+  headSha: string;
+  headBranch: string | null;
+  appId: number;
+  createdAt: string;
+}
+
+export type StatusState = "error" | "failure" | "pending" | "success";
+
+export interface StatusRecord {
+  id: number;
+  repo: string;
+  sha: string;
+  context: string;
+  state: StatusState;
+  description: string | null;
+  targetUrl: string | null;
+  creator: string;
+  createdAt: string;
+}
+
+/** A GraphQL mutation the app performed, as GitHub would have applied it. */
+export interface MutationRecord {
+  name: string;
+  input: Record<string, unknown>;
+  installationId: number | null;
+  at: string;
+}
+
+export interface TokenRecord {
+  token: string;
+  installationId: number;
+  expiresAt: number;
+  permissions: AppPermissions;
+  /** Repo ids the token was narrowed to; null = every repo of the installation. */
+  repositoryIds: number[] | null;
+}
+
+/** A commit author given as an account login (noreply email is derived) or as an explicit git identity. */
+export type IdentitySpec = string | { name: string; email: string; date?: string };
+
+export interface CommitSpec {
+  sha?: string;
+  message: string;
+  author: IdentitySpec;
+  /** Defaults to the author. */
+  committer?: IdentitySpec;
+  verified?: boolean;
+  date?: string;
+}
+
+export interface FileSpec {
+  filename: string;
+  status?: FileStatus;
+  previousFilename?: string;
+  /** Counted from `patch` when omitted. */
+  additions?: number;
+  deletions?: number;
+  /** Omit (or null) for a file GitHub shows without a diff (binary, too large). */
+  patch?: string | null;
+}
+
+export interface PullRequestSpec {
+  number?: number;
+  title: string;
+  body?: string;
+  author: string;
+  draft?: boolean;
+  state?: "open" | "closed";
+  /** Base branch; the repo's default branch when omitted. */
+  base?: string;
+  head: string;
+  /** "owner/name" of the head repository, for cross-repository (fork) PRs. */
+  headRepo?: string;
+  labels?: string[];
+  assignees?: string[];
+  /** At least one commit exists: a commit by the author titled like the PR is made when none are given. */
+  commits?: CommitSpec[];
+  files?: FileSpec[];
+  /** Full file contents at the head commit, readable through contents/`object(expression:)` by head ref or sha. */
+  headFiles?: Record<string, string>;
+}
+
+/** Writes to a branch, for `push` webhooks (e.g. a policy change on the default branch). */
+export interface PushResult {
+  repo: string;
+  ref: string;
+  before: string;
+  after: string;
+  commit: CommitRecord;
+  added: string[];
+  removed: string[];
+  modified: string[];
+}
+
+export const DEFAULT_APP_PERMISSIONS: AppPermissions = {
+  checks: "write",
+  contents: "read",
+  issues: "write",
+  members: "read",
+  metadata: "read",
+  pull_requests: "write",
+  statuses: "write",
+};
+
+const NOREPLY = /^(?:(\d+)\+)?([^@]+)@users\.noreply\.github\.com$/i;
+
+export interface StoreOptions {
+  /** Id of the app under test (the one whose JWT the stand-in accepts). Default 1. */
+  appId?: number;
+  appSlug?: string;
+  /** First timestamp the store hands out; every recorded item advances the clock by one minute. */
+  startTime?: string;
+}
+
+export class Store {
+  readonly appId: number;
+  /** Set by the server once it listens; all URLs in REST and webhook payloads are built from these. */
+  urls = { api: "https://api.github.com", web: "https://github.com" };
+  readonly accounts = new Map<string, Account>();
+  readonly apps = new Map<number, App>();
+  readonly installations = new Map<number, Installation>();
+  readonly repos = new Map<string, Repo>();
+  readonly teams = new Map<string, Team>();
+  readonly checkRuns: CheckRunRecord[] = [];
+  readonly checkSuites: CheckSuiteRecord[] = [];
+  readonly statuses: StatusRecord[] = [];
+  readonly mutations: MutationRecord[] = [];
+  readonly tokens = new Map<string, TokenRecord>();
+  /** Every commit by "owner/name@sha" (lowercase repo name), wherever it was made. */
+  readonly commits = new Map<string, CommitRecord>();
+  /** GraphQL points used per installation, for `rateLimit`. */
+  readonly graphqlUsage = new Map<number, number>();
+  private clock: number;
+  private sequence = 1000;
+
+  constructor(options: StoreOptions = {}) {
+    this.clock = Date.parse(options.startTime ?? "2025-06-02T09:00:00Z");
+    this.appId = options.appId ?? 1;
+    this.addApp({ id: this.appId, slug: options.appSlug ?? "agent-policy", name: "agent-policy" });
+  }
+
+  /** The next timestamp (ISO, second precision like GitHub). */
+  now(): string {
+    this.clock += 60_000;
+    return new Date(this.clock).toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+
+  nextId(): number {
+    this.sequence += 1;
+    return this.sequence;
+  }
+
+  // ---- accounts, apps, installations ----
+
+  addUser(spec: {
+    login: string;
+    type?: AccountType;
+    id?: number;
+    name?: string;
+    emails?: string[];
+    graphqlLogin?: string;
+    appSlug?: string;
+  }): Account {
+    const type = spec.type ?? (spec.login.endsWith("[bot]") ? "Bot" : "User");
+    const account: Account = {
+      login: spec.login,
+      id: spec.id ?? this.nextId(),
+      type,
+      name: spec.name ?? null,
+      emails: spec.emails ?? [],
+      graphqlLogin: spec.graphqlLogin ?? (type === "Bot" ? spec.login.replace(/\[bot\]$/, "") : spec.login),
+      appSlug: spec.appSlug ?? null,
+    };
+    this.accounts.set(spec.login.toLowerCase(), account);
+    return account;
+  }
+
+  findAccount(login: string): Account | undefined {
+    return this.accounts.get(login.toLowerCase());
+  }
+
+  /** The account for a login, created on first use (Bot when it ends in "[bot]", else User). */
+  account(login: string): Account {
+    return this.findAccount(login) ?? this.addUser({ login });
+  }
+
+  /** The account GitHub would link a commit email to, if any. */
+  accountForEmail(email: string): Account | undefined {
+    const noreply = NOREPLY.exec(email);
+    if (noreply?.[2]) return this.findAccount(noreply[2]);
+    const wanted = email.toLowerCase();
+    for (const account of this.accounts.values()) {
+      if (account.emails.some((e) => e.toLowerCase() === wanted)) return account;
+    }
+    return undefined;
+  }
+
+  addApp(spec: {
+    id: number;
+    slug: string;
+    name?: string;
+    owner?: string;
+    botId?: number;
+    permissions?: AppPermissions;
+    events?: string[];
+  }): App {
+    const botLogin = `${spec.slug}[bot]`;
+    if (!this.findAccount(botLogin)) {
+      this.addUser({
+        login: botLogin,
+        type: "Bot",
+        appSlug: spec.slug,
+        ...(spec.botId ? { id: spec.botId } : {}),
+      });
+    }
+    const app: App = {
+      id: spec.id,
+      slug: spec.slug,
+      name: spec.name ?? spec.slug,
+      owner: spec.owner ?? "stand-in",
+      botLogin,
+      permissions: spec.permissions ?? { ...DEFAULT_APP_PERMISSIONS },
+      events: spec.events ?? [
+        "check_run",
+        "check_suite",
+        "issue_comment",
+        "pull_request",
+        "pull_request_review",
+      ],
+      createdAt: this.now(),
+    };
+    this.apps.set(app.id, app);
+    return app;
+  }
+
+  app(id: number): App {
+    const app = this.apps.get(id);
+    if (!app) throw new Error(`stand-in: no app with id ${id}`);
+    return app;
+  }
+
+  appBySlug(slug: string): App | undefined {
+    for (const app of this.apps.values()) if (app.slug === slug) return app;
+    return undefined;
+  }
+
+  addInstallation(spec: {
+    account: string;
+    id?: number;
+    appId?: number;
+    permissions?: AppPermissions;
+    repositorySelection?: "all" | "selected";
+  }): Installation {
+    const appId = spec.appId ?? this.appId;
+    const installation: Installation = {
+      id: spec.id ?? this.nextId(),
+      appId,
+      account: spec.account,
+      permissions: spec.permissions ?? { ...this.app(appId).permissions },
+      repositorySelection: spec.repositorySelection ?? "selected",
+      createdAt: this.now(),
+    };
+    if (!this.findAccount(spec.account)) this.addUser({ login: spec.account, type: "Organization" });
+    this.installations.set(installation.id, installation);
+    return installation;
+  }
+
+  installation(id: number): Installation {
+    const installation = this.installations.get(id);
+    if (!installation) throw new Error(`stand-in: no installation ${id}`);
+    return installation;
+  }
+
+  // ---- repositories, teams, permissions ----
+
+  addRepo(spec: {
+    owner: string;
+    name: string;
+    id?: number;
+    private?: boolean;
+    defaultBranch?: string;
+    /** Installation of the app under test; created for the owner when omitted; null = not installed. */
+    installationId?: number | null;
+    /** Files on the default branch, by path. */
+    files?: Record<string, string>;
+    collaborators?: Record<string, RepoPermission>;
+  }): Repo {
+    const fullName = `${spec.owner}/${spec.name}`;
+    if (!this.findAccount(spec.owner)) this.addUser({ login: spec.owner, type: "Organization" });
+    const defaultBranch = spec.defaultBranch ?? "main";
+    const repo: Repo = {
+      id: spec.id ?? this.nextId(),
+      owner: spec.owner,
+      name: spec.name,
+      fullName,
+      private: spec.private ?? true,
+      defaultBranch,
+      installationId:
+        spec.installationId === undefined ? this.ownerInstallation(spec.owner).id : spec.installationId,
+      branches: new Map(),
+      collaborators: new Map(),
+      pulls: new Map(),
+      createdAt: this.now(),
+    };
+    const files = new Map(Object.entries(spec.files ?? {}));
+    const initial = this.identity(spec.owner);
+    const root: CommitRecord = {
+      sha: fakeSha(`${fullName}:${defaultBranch}:0`),
+      message: "Initial commit",
+      author: initial,
+      committer: initial,
+      verified: false,
+      parents: [],
+    };
+    this.commits.set(`${fullName.toLowerCase()}@${root.sha}`, root);
+    repo.branches.set(defaultBranch, { name: defaultBranch, oid: root.sha, files });
+    for (const [login, permission] of Object.entries(spec.collaborators ?? {})) {
+      this.account(login);
+      repo.collaborators.set(login.toLowerCase(), permission);
+    }
+    this.repos.set(fullName.toLowerCase(), repo);
+    return repo;
+  }
+
+  private ownerInstallation(owner: string): Installation {
+    for (const installation of this.installations.values()) {
+      if (installation.appId === this.appId && installation.account.toLowerCase() === owner.toLowerCase()) {
+        return installation;
+      }
+    }
+    return this.addInstallation({ account: owner });
+  }
+
+  findRepo(fullName: string): Repo | undefined {
+    return this.repos.get(fullName.toLowerCase());
+  }
+
+  repo(fullName: string): Repo {
+    const repo = this.findRepo(fullName);
+    if (!repo) throw new Error(`stand-in: no repository ${fullName}`);
+    return repo;
+  }
+
+  repoById(id: number): Repo | undefined {
+    for (const repo of this.repos.values()) if (repo.id === id) return repo;
+    return undefined;
+  }
+
+  setPermission(repo: string, login: string, permission: RepoPermission): void {
+    this.account(login);
+    this.repo(repo).collaborators.set(login.toLowerCase(), permission);
+  }
+
+  permissionOf(repo: Repo, login: string): RepoPermission | null {
+    return repo.collaborators.get(login.toLowerCase()) ?? null;
+  }
+
+  addTeam(spec: {
+    org: string;
+    slug: string;
+    name?: string;
+    members: string[] | Record<string, "member" | "maintainer">;
+  }): Team {
+    const team: Team = {
+      id: this.nextId(),
+      org: spec.org,
+      slug: spec.slug,
+      name: spec.name ?? spec.slug,
+      members: new Map(),
+    };
+    const entries = Array.isArray(spec.members)
+      ? spec.members.map((login) => [login, "member"] as const)
+      : Object.entries(spec.members);
+    for (const [login, role] of entries) {
+      this.account(login);
+      team.members.set(login.toLowerCase(), { role, state: "active" });
+    }
+    this.teams.set(`${spec.org}/${spec.slug}`.toLowerCase(), team);
+    return team;
+  }
+
+  findTeam(org: string, slug: string): Team | undefined {
+    return this.teams.get(`${org}/${slug}`.toLowerCase());
+  }
+
+  // ---- git data ----
+
+  /** Resolves a branch name or a commit id known anywhere in the repo to the files at that point. */
+  filesAt(repo: Repo, ref: string): { oid: string; files: Map<string, string> } | undefined {
+    const branch = repo.branches.get(ref.replace(/^refs\/heads\//, ""));
+    if (branch) return branch;
+    for (const candidate of repo.branches.values()) if (candidate.oid === ref) return candidate;
+    return undefined;
+  }
+
+  /** Whether the repository has this commit (on a branch or in a PR), as GitHub checks before accepting a check run. */
+  hasCommit(repo: Repo, sha: string): boolean {
+    return this.findCommit(repo, sha) !== undefined;
+  }
+
+  findCommit(repo: Repo, sha: string): CommitRecord | undefined {
+    return this.commits.get(`${repo.fullName.toLowerCase()}@${sha.toLowerCase()}`);
+  }
+
+  private recordCommit(repoName: string, commit: CommitRecord): void {
+    this.commits.set(`${repoName.toLowerCase()}@${commit.sha.toLowerCase()}`, commit);
+  }
+
+  identity(spec: IdentitySpec, date?: string): GitIdentity {
+    const when = date ?? this.now();
+    if (typeof spec !== "string") return { name: spec.name, email: spec.email, date: spec.date ?? when };
+    const account = this.account(spec);
+    return {
+      name: account.name ?? account.login,
+      email: `${account.id}+${account.login}@users.noreply.github.com`,
+      date: when,
+    };
+  }
+
+  /** Commits files to a branch (creating it from the default branch if needed); null content deletes. */
+  commitToBranch(
+    repoName: string,
+    spec: { branch?: string; files: Record<string, string | null>; message: string; author: IdentitySpec },
+  ): PushResult {
+    const repo = this.repo(repoName);
+    const branchName = spec.branch ?? repo.defaultBranch;
+    const from = repo.branches.get(branchName) ?? repo.branches.get(repo.defaultBranch);
+    if (!from) throw new Error(`stand-in: ${repoName} has no default branch`);
+    const files = new Map(from.files);
+    const added: string[] = [];
+    const removed: string[] = [];
+    const modified: string[] = [];
+    for (const [path, content] of Object.entries(spec.files)) {
+      if (content === null) {
+        if (files.delete(path)) removed.push(path);
+      } else {
+        (files.has(path) ? modified : added).push(path);
+        files.set(path, content);
+      }
+    }
+    const author = this.identity(spec.author);
+    const sha = fakeSha(`${repo.fullName}:${branchName}:${this.nextId()}:${spec.message}`);
+    const commit: CommitRecord = {
+      sha,
+      message: spec.message,
+      author,
+      committer: author,
+      verified: false,
+      parents: [from.oid],
+    };
+    this.recordCommit(repo.fullName, commit);
+    const before = repo.branches.get(branchName)?.oid ?? "0000000000000000000000000000000000000000";
+    repo.branches.set(branchName, { name: branchName, oid: sha, files });
+    return {
+      repo: repo.fullName,
+      ref: `refs/heads/${branchName}`,
+      before,
+      after: sha,
+      commit,
+      added,
+      removed,
+      modified,
+    };
+  }
+
+  // ---- pull requests ----
+
+  addPullRequest(repoName: string, spec: PullRequestSpec): PullRequestRecord {
+    const repo = this.repo(repoName);
+    this.account(spec.author);
+    const number = spec.number ?? Math.max(0, ...repo.pulls.keys()) + 1;
+    if (repo.pulls.has(number)) throw new Error(`stand-in: ${repoName}#${number} already exists`);
+    const baseRef = spec.base ?? repo.defaultBranch;
+    const baseBranch = repo.branches.get(baseRef);
+    if (!baseBranch) throw new Error(`stand-in: ${repoName} has no branch ${baseRef}`);
+    const createdAt = this.now();
+    const pr: PullRequestRecord = {
+      id: this.nextId(),
+      repo: repo.fullName,
+      number,
+      title: spec.title,
+      body: spec.body ?? "",
+      author: spec.author,
+      state: spec.state ?? "open",
+      merged: false,
+      draft: spec.draft ?? false,
+      base: { ref: baseRef, sha: baseBranch.oid },
+      head: { ref: spec.head, sha: "", repo: spec.headRepo ?? repo.fullName },
+      labels: [...(spec.labels ?? [])],
+      assignees: [...(spec.assignees ?? [])],
+      commits: [],
+      files: [],
+      reviews: [],
+      comments: [],
+      timeline: [],
+      autoMerge: null,
+      inMergeQueue: false,
+      createdAt,
+      updatedAt: createdAt,
+    };
+    repo.pulls.set(number, pr);
+    const commits = spec.commits?.length ? spec.commits : [{ message: spec.title, author: spec.author }];
+    for (const commit of commits) this.addCommit(pr, commit);
+    for (const file of spec.files ?? []) this.addFile(pr, file);
+    if (pr.head.repo === repo.fullName) {
+      const files = new Map(baseBranch.files);
+      for (const [path, content] of Object.entries(spec.headFiles ?? {})) files.set(path, content);
+      repo.branches.set(spec.head, { name: spec.head, oid: pr.head.sha, files });
+    }
+    return pr;
+  }
+
+  findPull(repo: string, number: number): PullRequestRecord | undefined {
+    return this.findRepo(repo)?.pulls.get(number);
+  }
+
+  pull(repo: string, number: number): PullRequestRecord {
+    const pr = this.findPull(repo, number);
+    if (!pr) throw new Error(`stand-in: no pull request ${repo}#${number}`);
+    return pr;
+  }
+
+  /** Appends a commit; it becomes the PR's head (like a push to the head branch). */
+  addCommit(pr: PullRequestRecord, spec: CommitSpec): CommitRecord {
+    const date = spec.date ?? this.now();
+    const author = this.identity(spec.author, date);
+    const parent = pr.commits.at(-1)?.sha ?? pr.base.sha;
+    const commit: CommitRecord = {
+      sha: spec.sha ?? fakeSha(`${pr.repo}#${pr.number}:${this.nextId()}:${spec.message}`),
+      message: spec.message,
+      author,
+      committer: spec.committer ? this.identity(spec.committer, date) : author,
+      verified: spec.verified ?? false,
+      parents: [parent],
+    };
+    pr.commits.push(commit);
+    // A fork's commits are also reachable in the base repository (refs/pull/N/head), as on GitHub.
+    this.recordCommit(pr.repo, commit);
+    if (pr.head.repo !== pr.repo) this.recordCommit(pr.head.repo, commit);
+    pr.head.sha = commit.sha;
+    const headBranch = this.findRepo(pr.head.repo)?.branches.get(pr.head.ref);
+    if (headBranch && pr.head.repo === pr.repo) headBranch.oid = commit.sha;
+    return commit;
+  }
+
+  addFile(pr: PullRequestRecord, spec: FileSpec): FileChange {
+    const patch = spec.patch ?? null;
+    const lines = patch?.split("\n") ?? [];
+    const file: FileChange = {
+      filename: spec.filename,
+      status: spec.status ?? "modified",
+      previousFilename: spec.previousFilename ?? null,
+      additions: spec.additions ?? lines.filter((l) => l.startsWith("+")).length,
+      deletions: spec.deletions ?? lines.filter((l) => l.startsWith("-")).length,
+      patch,
+      sha: blobSha(`${pr.repo}#${pr.number}:${spec.filename}:${patch ?? ""}`),
+    };
+    pr.files.push(file);
+    return file;
+  }
+
+  addReview(
+    pr: PullRequestRecord,
+    spec: {
+      author: string;
+      state: ReviewState;
+      commitId?: string | null;
+      body?: string;
+      submittedAt?: string;
+    },
+  ): ReviewRecord {
+    this.account(spec.author);
+    const review: ReviewRecord = {
+      id: this.nextId(),
+      author: spec.author,
+      state: spec.state,
+      commitId: spec.commitId === undefined ? pr.head.sha : spec.commitId,
+      submittedAt: spec.submittedAt ?? this.now(),
+      body: spec.body ?? "",
+    };
+    pr.reviews.push(review);
+    return review;
+  }
+
+  addComment(
+    pr: PullRequestRecord,
+    spec: { author: string; body: string; createdAt?: string; viaAppId?: number | null },
+  ): IssueCommentRecord {
+    this.account(spec.author);
+    const createdAt = spec.createdAt ?? this.now();
+    const comment: IssueCommentRecord = {
+      id: this.nextId(),
+      author: spec.author,
+      body: spec.body,
+      createdAt,
+      updatedAt: createdAt,
+      lastEditedAt: null,
+      editor: null,
+      viaAppId: spec.viaAppId ?? null,
+    };
+    pr.comments.push(comment);
+    return comment;
+  }
+
+  /** Edits a comment as `editor` would in the UI or API: GitHub keeps the author and records the edit. */
+  editComment(comment: IssueCommentRecord, body: string, editor: string): void {
+    this.account(editor);
+    const at = this.now();
+    comment.body = body;
+    comment.updatedAt = at;
+    comment.lastEditedAt = at;
+    comment.editor = editor;
+  }
+
+  addTimelineEvent(
+    pr: PullRequestRecord,
+    spec: Omit<TimelineRecord, "id" | "createdAt" | "viaAppId"> & {
+      createdAt?: string;
+      viaAppId?: number | null;
+    },
+  ): TimelineRecord {
+    if (spec.actor) this.account(spec.actor);
+    const event: TimelineRecord = {
+      ...spec,
+      id: this.nextId(),
+      createdAt: spec.createdAt ?? this.now(),
+      viaAppId: spec.viaAppId ?? null,
+    };
+    pr.timeline.push(event);
+    return event;
+  }
+
+  findComment(repo: Repo, id: number): { pr: PullRequestRecord; comment: IssueCommentRecord } | undefined {
+    for (const pr of repo.pulls.values()) {
+      const comment = pr.comments.find((c) => c.id === id);
+      if (comment) return { pr, comment };
+    }
+    return undefined;
+  }
+
+  // ---- checks and statuses ----
+
+  suiteFor(repoName: string, headSha: string, appId: number): CheckSuiteRecord {
+    const existing = this.checkSuites.find(
+      (s) => s.repo === repoName && s.headSha === headSha && s.appId === appId,
+    );
+    if (existing) return existing;
+    const repo = this.repo(repoName);
+    let headBranch: string | null = null;
+    for (const pr of repo.pulls.values())
+      if (pr.head.sha === headSha && pr.head.repo === repo.fullName) headBranch = pr.head.ref;
+    const suite: CheckSuiteRecord = {
+      id: this.nextId(),
+      repo: repoName,
+      headSha,
+      headBranch,
+      appId,
+      createdAt: this.now(),
+    };
+    this.checkSuites.push(suite);
+    return suite;
+  }
+
+  addCheckRun(spec: {
+    repo: string;
+    headSha: string;
+    name: string;
+    /** App id or slug of the app posting it (e.g. "github-actions"); must be registered with addApp. */
+    app: number | string;
+    status?: CheckStatus;
+    conclusion?: CheckConclusion | null;
+    externalId?: string;
+    title?: string;
+    summary?: string;
+  }): CheckRunRecord {
+    const app = typeof spec.app === "number" ? this.app(spec.app) : this.appBySlug(spec.app);
+    if (!app) throw new Error(`stand-in: no app ${spec.app}`);
+    const repo = this.repo(spec.repo);
+    const conclusion = spec.conclusion ?? null;
+    const status = conclusion ? "completed" : (spec.status ?? "queued");
+    const startedAt = this.now();
+    const run: CheckRunRecord = {
+      id: this.nextId(),
+      repo: repo.fullName,
+      headSha: spec.headSha,
+      name: spec.name,
+      status,
+      conclusion,
+      appId: app.id,
+      checkSuiteId: this.suiteFor(repo.fullName, spec.headSha, app.id).id,
+      externalId: spec.externalId ?? null,
+      detailsUrl: null,
+      startedAt,
+      completedAt: status === "completed" ? this.now() : null,
+      output: { title: spec.title ?? null, summary: spec.summary ?? null, text: null, annotations: [] },
+      actions: [],
+      rerequested: 0,
+    };
+    this.checkRuns.push(run);
+    return run;
+  }
+
+  addStatus(spec: {
+    repo: string;
+    sha: string;
+    context: string;
+    state: StatusState;
+    creator: string;
+    description?: string;
+    targetUrl?: string;
+  }): StatusRecord {
+    this.account(spec.creator);
+    const status: StatusRecord = {
+      id: this.nextId(),
+      repo: this.repo(spec.repo).fullName,
+      sha: spec.sha,
+      context: spec.context,
+      state: spec.state,
+      description: spec.description ?? null,
+      targetUrl: spec.targetUrl ?? null,
+      creator: spec.creator,
+      createdAt: this.now(),
+    };
+    this.statuses.push(status);
+    return status;
+  }
+
+  checkRunsFor(repo: string, sha: string): CheckRunRecord[] {
+    return this.checkRuns.filter((r) => r.repo === repo && r.headSha === sha);
+  }
+
+  statusesFor(repo: string, sha: string): StatusRecord[] {
+    return this.statuses.filter((s) => s.repo === repo && s.sha === sha);
+  }
+
+  /** The check runs the app under test posted: what a demo or e2e test asserts on. */
+  ownCheckRuns(): CheckRunRecord[] {
+    return this.checkRuns.filter((r) => r.appId === this.appId);
+  }
+}
