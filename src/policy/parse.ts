@@ -12,6 +12,9 @@ export interface ParsedPolicy {
 
 export type ParseResult = { ok: true; parsed: ParsedPolicy } | { ok: false; errors: PolicyError[] };
 
+/** Past this many, more errors only bury the first ones (and locating each costs time). */
+export const MAX_ERRORS = 50;
+
 export const byPosition = (a: PolicyError, b: PolicyError): number => a.line - b.line || a.column - b.column;
 
 export function parsePolicyFile(text: string, file: string): ParseResult {
@@ -21,7 +24,14 @@ export function parsePolicyFile(text: string, file: string): ParseResult {
   const result = check(policyFileSchema, source.value);
   const issues = result.ok ? localIssues(result.value) : result.issues;
   if (!result.ok || issues.length > 0) {
-    return { ok: false, errors: issues.map((i) => locate(source, i)).sort(byPosition) };
+    const errors = issues
+      .slice(0, MAX_ERRORS)
+      .map((i) => locate(source, i))
+      .sort(byPosition);
+    if (issues.length > MAX_ERRORS) {
+      errors.push({ file, line: 0, column: 0, message: `and ${issues.length - MAX_ERRORS} more errors` });
+    }
+    return { ok: false, errors };
   }
   return { ok: true, parsed: { source, raw: result.value } };
 }

@@ -20,6 +20,7 @@ import type { Issue, PathSegment, PolicyError } from "./errors.js";
 export const MAX_POLICY_BYTES = 256 * 1024;
 export const MAX_ALIASES = 32;
 const MAX_DEPTH = 64;
+const TOO_DEEP = "the policy is nested too deeply";
 
 export interface YamlSource {
   file: string;
@@ -46,15 +47,17 @@ export function parseYaml(text: string, file: string): YamlResult {
     return fail(1, 1, `cannot parse YAML: ${(e as Error).message}`);
   }
   const at = (offset: number) => lines.linePos(offset);
-  const problems = [...doc.errors, ...doc.warnings];
+  const problems = [...doc.errors, ...doc.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
   if (problems.length > 0) {
-    return {
-      ok: false,
-      errors: problems.map((p) => {
-        const { line, col } = at(p.pos[0]);
-        return { file, line, column: col, message: yamlMessage(p.code, p.message) };
-      }),
-    };
+    // A stack overflow repeats at every level it unwinds through: say it once.
+    const errors = new Map<string, PolicyError>();
+    for (const p of problems) {
+      const message = yamlMessage(p.code, p.message);
+      const key = message === TOO_DEEP ? message : `${p.pos[0]} ${message}`;
+      const { line, col } = at(p.pos[0]);
+      if (!errors.has(key)) errors.set(key, { file, line, column: col, message });
+    }
+    return { ok: false, errors: [...errors.values()] };
   }
   let value: unknown;
   try {
@@ -87,11 +90,12 @@ function yamlMessage(code: string, message: string): string {
     case "TAG_RESOLVE_FAILED":
       return `${message}: custom YAML tags are not allowed`;
     default:
-      return `invalid YAML: ${message}`;
+      // The parser recurses per nesting level; absurd nesting exhausts the stack before anything else.
+      return /call stack/i.test(message) ? TOO_DEEP : `invalid YAML: ${message}`;
   }
 }
 
-/** Aliases that are unresolved or too many, and nesting too deep to be a policy. */
+/** Aliases that are unresolved or too many, nesting too deep to be a policy, keys that would vanish. */
 function structuralProblem(doc: Document): { offset: number; message: string } | undefined {
   let aliases = 0;
   let found: { offset: number; message: string } | undefined;
@@ -108,6 +112,14 @@ function structuralProblem(doc: Document): { offset: number; message: string } |
           offset,
           message: `unknown YAML alias \`*${node.source}\` (define the anchor before using it)`,
         };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+    Pair(_key, pair) {
+      // Plain objects cannot hold this key as data; it would silently disappear.
+      if (isScalar(pair.key) && pair.key.value === "__proto__") {
+        found = { offset: pair.key.range?.[0] ?? 0, message: "`__proto__` is not allowed as a key" };
         return visit.BREAK;
       }
       return undefined;

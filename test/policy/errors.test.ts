@@ -68,6 +68,27 @@ describe("YAML problems", () => {
     ]);
   });
 
+  it("rejects absurd nesting instead of overflowing the stack", async () => {
+    const errors = await errorsOf(`rules: ${"[".repeat(5000)}${"]".repeat(5000)}\n`);
+    expect(errors).toEqual([expect.stringMatching(/^p\.yml:1:\d+: the policy is nested too deeply$/)]);
+    const block = Array.from({ length: 100 }, (_, i) => `${" ".repeat(i)}a:`).join("\n");
+    expect(await errorsOf(`${block} 1\n`)).toEqual([
+      "p.yml:65:65: the policy is nested more than 64 levels deep",
+    ]);
+  });
+
+  it("rejects a `__proto__` key, which would otherwise vanish silently", async () => {
+    expect(await errorsOf("categories:\n  __proto__: { paths: [x] }\n")).toEqual([
+      "p.yml:2:3: `__proto__` is not allowed as a key",
+    ]);
+  });
+
+  it("lists at most 50 errors and counts the rest", async () => {
+    const errors = await errorsOf(Array.from({ length: 80 }, (_, i) => `k${i}: 1`).join("\n"));
+    expect(errors).toHaveLength(51);
+    expect(errors.at(-1)).toBe("p.yml:0:0: and 30 more errors");
+  });
+
   it("rejects files too large to be a policy", async () => {
     expect(await errorsOf(`# ${"x".repeat(300 * 1024)}\n`)).toEqual([
       "p.yml:0:0: the policy file is larger than 256 KiB",
