@@ -32,6 +32,7 @@ import {
   type ContextNode,
   commentPage,
   commitPage,
+  type FileNode,
   filePage,
   type HeadChecks,
   headChecksAnswer,
@@ -97,6 +98,11 @@ export interface Gathered {
 }
 
 const notNull = <T>(x: T | null): x is T => x !== null;
+const emptyPage = <N>(): Page<N> => ({
+  totalCount: 0,
+  pageInfo: { hasNextPage: false, endCursor: null },
+  nodes: [],
+});
 
 /** Runs one GraphQL document; errors that `tolerate` accepts leave their partial data usable. */
 async function runQuery(
@@ -252,7 +258,7 @@ export async function readPullRequest(
   const missingList = <N>(list: Page<N> | null, what: string): Page<N> => {
     if (list) return list;
     gaps.push(`GitHub gave no list of the ${what} of this PR.`);
-    return { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] };
+    return emptyPage();
   };
   const [labels, commits, reviews, comments, timeline, files, checks] = await Promise.all([
     allPages(missingList(pr.labels, "labels"), CAP.other, pageOf(LABELS_PAGE_QUERY, "labels", labelPage)),
@@ -265,11 +271,7 @@ export async function readPullRequest(
     allPages(pr.comments, CAP.other, pageOf(COMMENTS_PAGE_QUERY, "comments", commentPage)),
     allPages(pr.timelineItems, CAP.other, pageOf(TIMELINE_PAGE_QUERY, "timelineItems", timelinePage)),
     // A null file list leaves `changedFiles` as the reported count, so the shortfall fails closed.
-    allPages(
-      pr.files ?? { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] },
-      CAP.files,
-      pageOf(FILES_PAGE_QUERY, "files", filePage),
-    ),
+    allPages(pr.files ?? emptyPage<FileNode>(), CAP.files, pageOf(FILES_PAGE_QUERY, "files", filePage)),
     readChecks(octokit, target, pr),
   ]);
 
@@ -391,13 +393,10 @@ async function readChecks(
   };
   const last = pr.headCommit.nodes.filter(notNull).at(-1)?.commit;
   const head = last && last.oid === pr.headRefOid ? last : await byOid(null);
-  const empty = { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] };
   const { nodes, reported } = await allPages(
-    head.statusCheckRollup?.contexts ?? empty,
+    head.statusCheckRollup?.contexts ?? emptyPage<ContextNode>(),
     CAP.other,
-    async (cursor) => {
-      return (await byOid(cursor)).statusCheckRollup?.contexts ?? empty;
-    },
+    async (cursor) => (await byOid(cursor)).statusCheckRollup?.contexts ?? emptyPage(),
   );
   return { head, contexts: nodes, reported };
 }
