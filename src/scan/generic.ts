@@ -92,7 +92,20 @@ function words(identifier: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-function isSecretName(ws: readonly string[]): boolean {
+/** Names repeat across lines and files; remember recent verdicts (bounded). */
+const nameVerdicts = new Map<string, boolean>();
+const MAX_REMEMBERED = 4096;
+
+function isSecretName(name: string): boolean {
+  const known = nameVerdicts.get(name);
+  if (known !== undefined) return known;
+  if (nameVerdicts.size >= MAX_REMEMBERED) nameVerdicts.clear();
+  const verdict = judgeName(words(name));
+  nameVerdicts.set(name, verdict);
+  return verdict;
+}
+
+function judgeName(ws: readonly string[]): boolean {
   if (ws.length === 0) return false;
   if (DESCRIPTIVE_LAST.has(ws[ws.length - 1] ?? "") || ws.some((w) => NON_SECRET_ANY.has(w))) return false;
   return ws.some(
@@ -106,10 +119,23 @@ const isIdentChar = (c: number) =>
 const TYPE_ANNOTATION = /:[ \t]{0,4}[A-Za-z][\w<>[\]|.]{0,40}[ \t]{0,4}(?==[^=])/y;
 const OPERATOR = /(?::=|=>|\?\?=|\|\|=|=(?![=~>])|:(?![:/]))[ \t]{0,8}/y;
 const WRAPPER = /(?:[A-Za-z_][\w.:]{0,40}\([ \t]{0,4}|[bBrRuUf](?=["'`]))/y;
-const UNQUOTED = /[^\s"'`,;)}\]#<>]{1,512}/y;
+const UNQUOTED = /[^\s"'`,;()[\]{}#<>]{1,512}/y;
 
 const MAX_NAME = 64;
 const MAX_VALUE = 512;
+
+/** Cheap look-ahead: an assignment operator can follow the name (past a closing quote or bracket). */
+function operatorFollows(line: string, from: number): boolean {
+  let p = from;
+  const limit = Math.min(line.length, from + 16);
+  while (p < limit) {
+    const c = line[p];
+    if (c === ":" || c === "=" || c === "?" || c === "|") return true;
+    if (c !== " " && c !== "\t" && c !== '"' && c !== "'" && c !== "\\" && c !== "]") return false;
+    p++;
+  }
+  return false;
+}
 
 /** Parses what follows a secret-like name: operator and literal value, or null when it is not an assignment. */
 function valueAfter(line: string, from: number): { start: number; value: string; quoted: boolean } | null {
@@ -138,8 +164,8 @@ function valueAfter(line: string, from: number): { start: number; value: string;
   UNQUOTED.lastIndex = p;
   const m = UNQUOTED.exec(line);
   if (!m) return null;
-  // `token = getToken()` is a call, not a literal.
-  if (line[UNQUOTED.lastIndex] === "(") return null;
+  // `token = getToken()` and `key = os.environ["KEY"]` are expressions, not literals.
+  if (line[UNQUOTED.lastIndex] === "(" || line[UNQUOTED.lastIndex] === "[") return null;
   return { start: p, value: m[0], quoted: false };
 }
 
@@ -156,7 +182,8 @@ function looksSecret(value: string, quoted: boolean, password: boolean): boolean
   if (value.length < (password ? 8 : 16) || /\s/.test(value) || isPlaceholderValue(value)) return false;
   if (/^(?:true|false|null|none|nil|undefined)$/i.test(value)) return false;
   // References, not literals: ENV_NAMES, dotted.paths, URLs, file paths.
-  if (/^[A-Z][A-Z0-9_]*$/.test(value) || /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value))
+  const dotted = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value);
+  if (/^[A-Z][A-Z0-9_]*$/.test(value) || (dotted && (!/[0-9]/.test(value) || shannonEntropy(value) < 3.5)))
     return false;
   if (
     value.includes("://") ||
@@ -164,7 +191,8 @@ function looksSecret(value: string, quoted: boolean, password: boolean): boolean
     /\.(?:pem|key|json|txt|crt|p12|pfx|env|ya?ml)$/i.test(value)
   )
     return false;
-  if (!quoted && !(/[0-9]/.test(value) && /[A-Za-z]/.test(value))) return false;
+  // Unquoted letters-only words are identifiers (`token: accessToken`), not literals.
+  if (!quoted && (/^[A-Za-z_$]+$/.test(value) || !/[A-Za-z]/.test(value))) return false;
   const bits = shannonEntropy(value);
   if (password) return bits >= 2.8 && charClasses(value) >= 2;
   if (/^[0-9a-f]+$/i.test(value)) return value.length >= 24 && bits >= 3;
@@ -182,9 +210,9 @@ export function findGenericSecrets(line: string, taken: readonly [number, number
     while (s > 0 && m.index - s < MAX_NAME && isIdentChar(line.charCodeAt(s - 1))) s--;
     while (e < line.length && e - m.index < MAX_NAME && isIdentChar(line.charCodeAt(e))) e++;
     KEYWORD.lastIndex = Math.max(e, m.index + 1);
-    const name = line.slice(s, e).replace(/^[-.]+|[-.]+$/g, "");
-    const ws = words(name);
-    if (isSecretName(ws)) {
+    const name = operatorFollows(line, e) ? line.slice(s, e).replace(/^[-.]+|[-.]+$/g, "") : "";
+    if (name !== "" && isSecretName(name)) {
+      const ws = words(name);
       const v = valueAfter(line, e);
       if (v && !taken.some(([a, b]) => v.start < b && a < v.start + v.value.length)) {
         const password = ws.some((w) => w.startsWith("pass") || w === "pwd");

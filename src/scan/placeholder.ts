@@ -55,7 +55,8 @@ const WEAK_DEFAULTS =
 /** True when a password or generic value is a template, a reference or a throwaway default. */
 export function isPlaceholderValue(value: string): boolean {
   if (value.length === 0) return true;
-  if (WEAK_DEFAULTS.test(value)) return true;
+  if (WEAK_DEFAULTS.test(value) || /(?:^|[-_.])(?:test|testing|dev|local)(?:[-_.]|$)/i.test(value))
+    return true;
   if (/^[$%@&*!{<#([]/.test(value) || /\$\{|\{\{|\}\}|\$\(|%\(|#\{|%s\b/.test(value)) return true;
   return isPlaceholderToken(value);
 }
