@@ -9,6 +9,9 @@ export interface PolicyError {
   message: string;
 }
 
+/** Past this many, more errors only bury the first ones (and locating each costs time). */
+export const MAX_ERRORS = 50;
+
 export function formatPolicyError(e: PolicyError): string {
   return `${e.file}:${e.line}:${e.column}: ${e.message}`;
 }

@@ -5,8 +5,8 @@
  */
 import { Minimatch } from "minimatch";
 
-export const MAX_GLOB_LENGTH = 1024;
-export const MAX_BRACE_EXPANSIONS = 256;
+const MAX_GLOB_LENGTH = 1024;
+const MAX_BRACE_EXPANSIONS = 256;
 
 type Token = "{" | "," | "}" | "text";
 

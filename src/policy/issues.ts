@@ -37,7 +37,7 @@ const EXPECTED: Record<string, string> = {
   record: "a mapping",
 };
 
-export function describeValue(v: unknown): string {
+function describeValue(v: unknown): string {
   if (v === null) return "nothing (null)";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "string") return `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
@@ -126,7 +126,7 @@ function toIssues(issue: ZodIssue, root: unknown, schema: z.ZodType): Issue[] {
   }
 }
 
-/** Validate `value` against `schema`; the parsed value, or issues in document order of paths. */
+/** Validate `value` against `schema`: the parsed value, or every issue reworded. */
 export function check<T>(
   schema: z.ZodType<T>,
   value: unknown,

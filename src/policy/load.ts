@@ -28,7 +28,10 @@ function builtinDefault(): ParsedPolicy {
 /** Merge a chain (most specific first) onto the built-in default, check it as a whole, normalize it. */
 function build(files: ParsedPolicy[], source: string): LoadResult {
   const layers = [builtinDefault(), ...[...files].reverse()];
-  const merged = layers.reduce<unknown>((acc, f) => mergePolicies(acc, f.raw), {}) as RawPolicy;
+  // A deep copy: merging shares nested values with the cached default, which callers must not reach.
+  const merged = structuredClone(
+    layers.reduce<unknown>((acc, f) => mergePolicies(acc, f.raw), {}),
+  ) as RawPolicy;
   delete merged._extends;
   const issues = referenceIssues(merged);
   if (issues.length > 0) {

@@ -1,5 +1,5 @@
 /** One policy file's text to its validated raw form, or every error in it with its position. */
-import type { PolicyError } from "./errors.js";
+import { MAX_ERRORS, type PolicyError } from "./errors.js";
 import { check } from "./issues.js";
 import { policyFileSchema, type RawPolicy } from "./schema.js";
 import { localIssues } from "./semantic.js";
@@ -11,9 +11,6 @@ export interface ParsedPolicy {
 }
 
 export type ParseResult = { ok: true; parsed: ParsedPolicy } | { ok: false; errors: PolicyError[] };
-
-/** Past this many, more errors only bury the first ones (and locating each costs time). */
-export const MAX_ERRORS = 50;
 
 export const byPosition = (a: PolicyError, b: PolicyError): number => a.line - b.line || a.column - b.column;
 

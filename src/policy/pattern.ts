@@ -6,7 +6,7 @@
 import { RE2JS } from "re2js";
 import type { SafePattern } from "./model.js";
 
-export const MAX_PATTERN_LENGTH = 1000;
+const MAX_PATTERN_LENGTH = 1000;
 
 // Case-insensitive, and ^/$ match at line boundaries: bodies and comments are multi-line text.
 const FLAGS = RE2JS.CASE_INSENSITIVE | RE2JS.MULTILINE;

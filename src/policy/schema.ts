@@ -6,13 +6,13 @@
  */
 import { z } from "zod";
 
-export const MAX_APPROVALS = 50;
+const MAX_APPROVALS = 50;
 
 /** GitHub logins: letters, digits and hyphens, at most 39; Apps act as `slug[bot]`. */
-export const LOGIN_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}(\[bot\])?$/;
+const LOGIN_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}(\[bot\])?$/;
 const TEAM_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 const APP_SLUG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,99}$/;
-export const CATEGORY_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const CATEGORY_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 const login = z
   .string()

@@ -15,10 +15,10 @@ import {
   parseDocument,
   visit,
 } from "yaml";
-import type { Issue, PathSegment, PolicyError } from "./errors.js";
+import { type Issue, MAX_ERRORS, type PathSegment, type PolicyError } from "./errors.js";
 
-export const MAX_POLICY_BYTES = 256 * 1024;
-export const MAX_ALIASES = 32;
+const MAX_POLICY_BYTES = 256 * 1024;
+const MAX_ALIASES = 32;
 const MAX_DEPTH = 64;
 const TOO_DEEP = "the policy is nested too deeply";
 
@@ -57,7 +57,7 @@ export function parseYaml(text: string, file: string): YamlResult {
       const { line, col } = at(p.pos[0]);
       if (!errors.has(key)) errors.set(key, { file, line, column: col, message });
     }
-    return { ok: false, errors: [...errors.values()] };
+    return { ok: false, errors: [...errors.values()].slice(0, MAX_ERRORS) };
   }
   let value: unknown;
   try {

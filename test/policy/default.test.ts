@@ -78,6 +78,11 @@ describe("the built-in default policy", () => {
   it("returns a fresh copy each time, so one caller cannot change another's policy", () => {
     const a = defaultPolicy();
     a.rules.length = 0;
-    expect(defaultPolicy().rules).toHaveLength(2);
+    a.approvals.exclude.length = 0;
+    a.promotion.actions.push("comment");
+    const b = defaultPolicy();
+    expect(b.rules).toHaveLength(2);
+    expect(b.approvals.exclude).toHaveLength(4);
+    expect(b.promotion.actions).toEqual(["fail", "revert"]);
   });
 });
