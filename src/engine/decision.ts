@@ -5,6 +5,9 @@
 import type { AuthorKind } from "../policy/model.js";
 import type { Finding } from "../scan/model.js";
 
+/** The check run's name. A commit status with this name can only be a forgery: the app never posts statuses. */
+export const CHECK_NAME = "agent-policy";
+
 export type Verdict = "success" | "in_progress" | "action_required" | "failure";
 
 export interface Evidence {

@@ -3,29 +3,36 @@
  * no I/O, no clock, no randomness, so it is tested exhaustively and the CLI, the app and the
  * benchmarks all run the very same code.
  */
+
+import { agentMentionHandles } from "../catalog/index.js";
 import type { Actor, PrFacts } from "../facts/model.js";
 import type { Policy, Rule } from "../policy/model.js";
 import { scanFile } from "../scan/index.js";
 import type { FileScan, Finding } from "../scan/model.js";
-import { agentMentionHandles } from "../catalog/index.js";
 import { assessReviews } from "./approvals.js";
 import { ownNameSpoofs } from "./checks.js";
 import { classify } from "./classify.js";
-import type { CategoryHit, Decision, Identity, RuleResult, Verdict, Violation } from "./decision.js";
+import {
+  type CategoryHit,
+  CHECK_NAME,
+  type Decision,
+  type Identity,
+  type RuleResult,
+  type Verdict,
+  type Violation,
+} from "./decision.js";
 import { compiled, firstMatch } from "./globs.js";
 import { actorClass, identify } from "./identify.js";
 import { detectPromotion } from "./promotion.js";
 import { describeKind, evaluateRule, ruleApplies } from "./rules.js";
-
-/** The check run's name; a status with this name can only be a forgery. */
-export const CHECK_NAME = "agent-policy";
 
 /** Guards every policy carries; named so a reader tells them from the policy's own rules. */
 const GOVERNANCE_RULE = "governance guard (built-in)";
 const SECRETS_RULE = "secret findings (built-in)";
 const UNSCANNED_RULE = "unscanned files (built-in)";
 
-const BINARY = /\.(png|jpe?g|gif|webp|ico|bmp|tiff?|pdf|zip|gz|tgz|bz2|xz|7z|jar|war|class|exe|dll|so|dylib|a|o|bin|woff2?|ttf|otf|eot|mp[34]|mov|avi|wav|ogg|flac|psd|sketch|fig)$/i;
+const BINARY =
+  /\.(png|jpe?g|gif|webp|ico|bmp|tiff?|pdf|zip|gz|tgz|bz2|xz|7z|jar|war|class|exe|dll|so|dylib|a|o|bin|woff2?|ttf|otf|eot|mp[34]|mov|avi|wav|ogg|flac|psd|sketch|fig)$/i;
 
 export function evaluate(policy: Policy, facts: PrFacts): Decision {
   const errors = completenessErrors(facts);
@@ -34,7 +41,9 @@ export function evaluate(policy: Policy, facts: PrFacts): Decision {
   const classOf = (a: Actor | null) => actorClass(a, policy);
 
   const scans = scanAll(facts);
-  const findings = [...scans.values()].flatMap((s) => s.findings).filter((f) => policy.secrets.scan || f.kind !== "secret");
+  const findings = [...scans.values()]
+    .flatMap((s) => s.findings)
+    .filter((f) => policy.secrets.scan || f.kind !== "secret");
   const categories = classify(policy, facts.files, scans);
 
   const assessment = assessReviews(policy, facts, (r) => classOf(r.author), {
@@ -44,7 +53,10 @@ export function evaluate(policy: Policy, facts: PrFacts): Decision {
 
   const ctx = { facts, identity, categories };
   const rules: RuleResult[] = [];
-  const violations: Violation[] = [...ownNameSpoofs(facts, CHECK_NAME), ...scopeViolations(policy, facts, identity)];
+  const violations: Violation[] = [
+    ...ownNameSpoofs(facts, CHECK_NAME),
+    ...scopeViolations(policy, facts, identity),
+  ];
   for (const { rule, because } of builtinRules(policy, facts, identity, categories, findings)) {
     const { result, spoofs } = evaluateRule(rule, because, facts, assessment.eligible);
     rules.push(result);
@@ -69,15 +81,25 @@ export function evaluate(policy: Policy, facts: PrFacts): Decision {
   violations.push(...promotion.violations);
 
   const blocking = policy.approvals.blockOnChangesRequested
-    ? assessment.changesRequested.map((a) => `@${a.login} requested changes${a.review.commitSha ? ` on ${a.review.commitSha.slice(0, 7)}` : ""}`)
+    ? assessment.changesRequested.map(
+        (a) =>
+          `@${a.login} requested changes${a.review.commitSha ? ` on ${a.review.commitSha.slice(0, 7)}` : ""}`,
+      )
     : [];
+  // Low-severity findings are scanner notes (a line too long to scan in full), shown but not blocking.
   const blockingFindings = findings.filter(
     (f) =>
-      (f.kind === "secret" && policy.secrets.onFinding === "fail") ||
+      (f.kind === "secret" && f.severity !== "low" && policy.secrets.onFinding === "fail") ||
       (f.kind === "workflow_hazard" && f.severity === "high" && identity.kind !== "human"),
   );
   const failsOnViolations = policy.promotion.actions.includes("fail") && violations.length > 0;
-  const verdict = decideVerdict({ errors, violations: failsOnViolations, findings: blockingFindings, rules, blocking });
+  const verdict = decideVerdict({
+    errors,
+    violations: failsOnViolations,
+    findings: blockingFindings,
+    rules,
+    blocking,
+  });
   const decision: Decision = {
     verdict,
     title: "",
@@ -112,9 +134,13 @@ export function lookupsNeeded(policy: Policy, facts: PrFacts): { logins: string[
   return { logins: [...logins].slice(0, 50), teams: [...teams] };
 }
 
-/** Whether the decision needs file patches: content scanning is on, or a workflow may need checking. */
+/**
+ * Whether the decision needs file patches (the REST file listing): content scanning is on, a workflow
+ * may need checking, or a file was renamed or copied (only the listing names its old path).
+ */
 export function needsPatches(policy: Policy, facts: PrFacts): boolean {
   if (policy.secrets.scan) return true;
+  if (facts.files.some((f) => f.status === "renamed" || f.status === "copied")) return true;
   const ci = compiled(policy.categories.ci?.paths ?? []);
   return facts.files.some((f) => firstMatch(ci, f.path) >= 0);
 }
@@ -133,13 +159,22 @@ function completenessErrors(facts: PrFacts): string[] {
   for (const [key, label] of Object.entries(names) as [keyof PrFacts["counts"], string][]) {
     const { reported, fetched } = facts.counts[key];
     if (fetched < reported) {
-      const cap = key === "files" ? " (GitHub lists at most 3,000 files)" : key === "commits" ? " (GitHub lists at most 250 commits)" : "";
-      errors.push(`Only ${fetched} of ${reported} ${label} could be read${cap}; the PR cannot be judged on part of its content. Split it into smaller PRs.`);
+      const cap =
+        key === "files"
+          ? " (GitHub lists at most 3,000 files)"
+          : key === "commits"
+            ? " (GitHub lists at most 250 commits)"
+            : "";
+      errors.push(
+        `Only ${fetched} of ${reported} ${label} could be read${cap}; the PR cannot be judged on part of its content. Split it into smaller PRs.`,
+      );
     }
   }
   const last = facts.commits[facts.commits.length - 1];
   if (last && last.sha !== facts.head.sha) {
-    errors.push(`The head commit ${facts.head.sha.slice(0, 7)} is not the last commit read (${last.sha.slice(0, 7)}): the branch moved while it was read. It will be evaluated again.`);
+    errors.push(
+      `The head commit ${facts.head.sha.slice(0, 7)} is not the last commit read (${last.sha.slice(0, 7)}): the branch moved while it was read. It will be evaluated again.`,
+    );
   }
   errors.push(...facts.gaps);
   return errors;
@@ -156,7 +191,9 @@ function scanAll(facts: PrFacts): Map<string, FileScan> {
 
 function unscannedFiles(policy: Policy, facts: PrFacts): string[] {
   if (!policy.secrets.scan) return [];
-  return facts.files.filter((f) => f.patch === null && f.additions > 0 && f.status !== "removed" && !BINARY.test(f.path)).map((f) => f.path);
+  return facts.files
+    .filter((f) => f.patch === null && f.additions > 0 && f.status !== "removed" && !BINARY.test(f.path))
+    .map((f) => f.path);
 }
 
 interface Applicable {
@@ -179,11 +216,14 @@ function builtinRules(
     out.push({
       rule: { name: GOVERNANCE_RULE, require: { approvals: gov.approvals, from: gov.from, checks: [] } },
       because: [
-        `${describeKind(identity)} changes files that govern automation: ${governed.flatMap((c) => c.files).slice(0, 5).join(", ")}`,
+        `${describeKind(identity)} changes files that govern automation: ${governed
+          .flatMap((c) => c.files)
+          .slice(0, 5)
+          .join(", ")}`,
       ],
     });
   }
-  const secrets = findings.filter((f) => f.kind === "secret");
+  const secrets = findings.filter((f) => f.kind === "secret" && f.severity !== "low");
   if (secrets.length > 0 && policy.secrets.onFinding === "require_approval") {
     out.push({
       rule: { name: SECRETS_RULE, require: { approvals: 1, from: gov.from, checks: [] } },
@@ -209,15 +249,36 @@ function scopeViolations(policy: Policy, facts: PrFacts, identity: Identity): Vi
     if (!account.scope) continue;
     const login = account.login.toLowerCase();
     if (!identity.agents.some((a) => a.login?.toLowerCase() === login)) continue;
-    const clears = "clears when a human with write permission approves the head commit after reviewing the out-of-scope change";
-    if (account.scope.branches.length > 0 && firstMatch(compiled(account.scope.branches), facts.base.ref) < 0) {
-      out.push({ kind: "out_of_scope", actor: account.login, evidence: `\`${account.login}\` may only target ${account.scope.branches.join(", ")}, but this PR targets \`${facts.base.ref}\``, clears });
+    const clears =
+      "clears when a human with write permission approves the head commit after reviewing the out-of-scope change";
+    if (
+      account.scope.branches.length > 0 &&
+      firstMatch(compiled(account.scope.branches), facts.base.ref) < 0
+    ) {
+      out.push({
+        kind: "out_of_scope",
+        actor: account.login,
+        evidence: `\`${account.login}\` may only target ${account.scope.branches.join(", ")}, but this PR targets \`${facts.base.ref}\``,
+        clears,
+      });
     }
     if (account.scope.paths.length > 0) {
       const allowed = compiled(account.scope.paths);
-      const outside = facts.files.filter((f) => firstMatch(allowed, f.path) < 0 || (f.previousPath !== undefined && firstMatch(allowed, f.previousPath) < 0));
+      const outside = facts.files.filter(
+        (f) =>
+          firstMatch(allowed, f.path) < 0 ||
+          (f.previousPath !== undefined && firstMatch(allowed, f.previousPath) < 0),
+      );
       if (outside.length > 0) {
-        out.push({ kind: "out_of_scope", actor: account.login, evidence: `\`${account.login}\` may only change ${account.scope.paths.join(", ")}, but this PR changes ${outside.slice(0, 5).map((f) => f.path).join(", ")}${outside.length > 5 ? ` and ${outside.length - 5} more` : ""}`, clears });
+        out.push({
+          kind: "out_of_scope",
+          actor: account.login,
+          evidence: `\`${account.login}\` may only change ${account.scope.paths.join(", ")}, but this PR changes ${outside
+            .slice(0, 5)
+            .map((f) => f.path)
+            .join(", ")}${outside.length > 5 ? ` and ${outside.length - 5} more` : ""}`,
+          clears,
+        });
       }
     }
   }
@@ -232,8 +293,10 @@ function decideVerdict(s: {
   blocking: readonly string[];
 }): Verdict {
   if (s.errors.length > 0 || s.violations || s.findings.length > 0) return "failure";
-  if (s.rules.some((r) => r.checks.some((c) => c.state === "failed" || c.state === "spoofed"))) return "failure";
-  if (s.blocking.length > 0 || s.rules.some((r) => r.approvals.counted.length < r.approvals.required)) return "action_required";
+  if (s.rules.some((r) => r.checks.some((c) => c.state === "failed" || c.state === "spoofed")))
+    return "failure";
+  if (s.blocking.length > 0 || s.rules.some((r) => r.approvals.counted.length < r.approvals.required))
+    return "action_required";
   if (s.rules.some((r) => r.checks.some((c) => c.state !== "met"))) return "in_progress";
   return "success";
 }
@@ -251,11 +314,15 @@ function titleFor(d: Decision, findings: readonly Finding[], failsOnViolations: 
   if (d.errors.length > 0) return `Cannot verify this PR: ${d.errors[0]?.split(";")[0]}`;
   if (findings.length > 0) {
     const secrets = findings.filter((f) => f.kind === "secret").length;
-    return secrets > 0 ? `Blocked: ${plural(secrets, "possible secret")} in added lines` : `Blocked: ${plural(findings.length, "dangerous workflow change")}${who}`;
+    return secrets > 0
+      ? `Blocked: ${plural(secrets, "possible secret")} in added lines`
+      : `Blocked: ${plural(findings.length, "dangerous workflow change")}${who}`;
   }
-  if (failsOnViolations) return `Blocked: ${d.violations[0]?.evidence.split(";")[0]}${d.violations.length > 1 ? ` (+${d.violations.length - 1} more)` : ""}`;
+  if (failsOnViolations)
+    return `Blocked: ${d.violations[0]?.evidence.split(";")[0]}${d.violations.length > 1 ? ` (+${d.violations.length - 1} more)` : ""}`;
   const failed = d.rules.flatMap((r) => r.checks).find((c) => c.state === "failed" || c.state === "spoofed");
-  if (failed) return `Blocked: required check ${failed.name} ${failed.state === "spoofed" ? "was spoofed" : failed.detail}`;
+  if (failed)
+    return `Blocked: required check ${failed.name} ${failed.state === "spoofed" ? "was spoofed" : failed.detail}`;
   if (d.blocking.length > 0) return `Waiting: ${d.blocking[0]}`;
   const missing = missingApprovals(d.rules);
   if (missing > 0) return `Needs ${plural(missing, "more independent human approval")}${who}`;
@@ -266,19 +333,32 @@ function titleFor(d: Decision, findings: readonly Finding[], failsOnViolations: 
 
 function nextSteps(d: Decision, findings: readonly Finding[], failsOnViolations: boolean): string[] {
   const steps: string[] = [];
-  if (d.errors.length > 0) steps.push("Fix what stopped the evaluation (below); the check will run again on the next event or on Re-evaluate.");
-  if (findings.some((f) => f.kind === "secret")) steps.push("Remove the secret from the branch history, rotate it (treat it as leaked), and push again.");
-  if (findings.some((f) => f.kind === "workflow_hazard")) steps.push("Make the flagged workflow changes safe (see annotations), or have a human author them.");
+  if (d.errors.length > 0)
+    steps.push(
+      "Fix what stopped the evaluation (below); the check will run again on the next event or on Re-evaluate.",
+    );
+  if (findings.some((f) => f.kind === "secret"))
+    steps.push("Remove the secret from the branch history, rotate it (treat it as leaked), and push again.");
+  if (findings.some((f) => f.kind === "workflow_hazard"))
+    steps.push("Make the flagged workflow changes safe (see annotations), or have a human author them.");
   if (failsOnViolations) {
-    steps.push("A human with write permission must review the promotion step(s) below and approve the head commit to clear them; an agent or bot cannot.");
+    steps.push(
+      "A human with write permission must review the promotion step(s) below and approve the head commit to clear them; an agent or bot cannot.",
+    );
   }
   for (const r of d.rules) {
     const missing = r.approvals.required - r.approvals.counted.length;
-    if (missing > 0) steps.push(`${r.name}: ${plural(missing, "more approval")} of the head commit from ${r.approvals.eligible}, not the author or the requester.`);
-    for (const c of r.checks) if (c.state !== "met") steps.push(`${r.name}: required check ${c.name}${c.app ? ` (from ${c.app})` : ""} is ${c.state}: ${c.detail}.`);
+    if (missing > 0)
+      steps.push(
+        `${r.name}: ${plural(missing, "more approval")} of the head commit from ${r.approvals.eligible}, not the author or the requester.`,
+      );
+    for (const c of r.checks)
+      if (c.state !== "met")
+        steps.push(
+          `${r.name}: required check ${c.name}${c.app ? ` (from ${c.app})` : ""} is ${c.state}: ${c.detail}.`,
+        );
   }
   for (const b of d.blocking) steps.push(`Resolve the requested changes: ${b}.`);
   if (steps.length === 0) steps.push("Nothing: this PR meets the policy.");
   return steps;
 }
-

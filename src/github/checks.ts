@@ -4,7 +4,7 @@
  * the run's own summary, so it survives restarts and holds across replicas without shared state.
  */
 import type { ProbotOctokit } from "probot";
-import { CHECK_NAME } from "../engine/evaluate.js";
+import { CHECK_NAME } from "../engine/decision.js";
 import { type CheckRunOutput, fingerprint } from "../report/render.js";
 import { externalId } from "./external-id.js";
 

@@ -4,8 +4,10 @@
  * repository and of the org's `.github` repository), cursor pages only for connections longer than
  * 100, and counts recorded honestly so the engine fails closed on anything it did not see.
  */
+
 import type { ProbotOctokit } from "probot";
 import type { z } from "zod";
+import { CHECK_NAME } from "../engine/decision.js";
 import type { PrFacts, TimelineEvent } from "../facts/model.js";
 import {
   asGatherError,
@@ -68,9 +70,6 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 export const POLICY_PATH = ".github/agent-policy.yml";
 /** Marks this app's explanation comment, so it is updated in place rather than posted again. */
 export const COMMENT_MARKER = "<!-- agent-policy -->";
-/** The check run this app posts (SPEC §6). */
-const CHECK_NAME = "agent-policy";
-
 /** GitHub's caps: at most 3,000 files and 250 commits of a PR are listed. Other lists stop at 3,000. */
 const CAP = { files: 3_000, commits: 250, other: 3_000 } as const;
 
