@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: shell and Actions placeholders are literal file text here.
 import { describe, expect, it } from "vitest";
 import { scanFile } from "../../src/scan/index.js";
 import { changed, newFile, noise } from "./helpers.js";
