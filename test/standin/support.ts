@@ -1,12 +1,15 @@
 /** Shared setup for the stand-in tests: a running stand-in and clients authenticated the way the app will be. */
+import jwt from "jsonwebtoken";
 import { Probot, ProbotOctokit } from "probot";
 import { type StandIn, startStandIn } from "../../tools/github-standin/index.js";
 
 /** Probot's Octokit without retries and throttling, so every request in a test is exactly one HTTP call. */
-export const TestOctokit = ProbotOctokit.defaults({
+// The function form matters: Probot merges its own throttle options over an object default.
+export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
   retry: { enabled: false },
   throttle: { enabled: false },
-});
+}));
 
 export type Client = Awaited<ReturnType<Probot["auth"]>>;
 
@@ -32,4 +35,17 @@ export async function withStandIn<T>(run: (standIn: StandIn) => Promise<T>): Pro
   } finally {
     await standIn.close();
   }
+}
+
+/** A fresh installation token, fetched with a hand-made app JWT, for tests that speak plain HTTP. */
+export async function installationToken(standIn: StandIn, installationId: number): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const appJwt = jwt.sign({ iat: now - 30, exp: now + 540, iss: standIn.appId }, standIn.privateKey ?? "", {
+    algorithm: "RS256",
+  });
+  const response = await fetch(`${standIn.baseUrl}/app/installations/${installationId}/access_tokens`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${appJwt}` },
+  });
+  return ((await response.json()) as { token: string }).token;
 }
