@@ -104,8 +104,8 @@ export async function evaluatePullRequest(
   /** Fail closed: post a failed check with the reasons on the best commit we know. */
   const failClosed = async (headline: string, reasons: string[]) => {
     budget.deadline = null; // the failure report gets its own time, whatever the evaluation used up
-    const output = renderFailure(headline, reasons);
     try {
+      const output = failureOutput(headline, reasons);
       scope.headSha ??= await headShaOf(octokit, target);
       const sha = scope.headSha;
       const existing =
@@ -247,7 +247,7 @@ export async function failMergeGroup(
       octokit,
       target,
       existing,
-      renderFailure("Cannot evaluate this merge group", [req.problem]),
+      failureOutput("Cannot evaluate this merge group", [req.problem]),
     );
   } catch (error) {
     checkError = errorReason(error);
@@ -264,4 +264,20 @@ export async function failMergeGroup(
     durationMs: Math.round(performance.now() - started),
     apiRequests: budget.count,
   });
+}
+
+/** The fail-closed report; even a fault in the renderer must not stop the check from failing. */
+function failureOutput(headline: string, reasons: string[]): CheckRunOutput {
+  try {
+    return renderFailure(headline, reasons);
+  } catch {
+    return {
+      status: "completed",
+      conclusion: "failure",
+      title: headline,
+      summary: `**${headline}**\n\nagent-policy could not render the details of this failure and fails closed. See the audit log.`,
+      text: "",
+      annotations: [],
+    };
+  }
 }

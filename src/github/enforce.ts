@@ -6,7 +6,7 @@
 import type { ProbotOctokit } from "probot";
 import type { ActionRecord } from "../audit/log.js";
 import type { Decision, PlannedAction } from "../engine/decision.js";
-import { redactText } from "../scan/index.js";
+import { redactText } from "../scan/redact-text.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -220,8 +220,13 @@ export function statusOf(error: unknown): number | undefined {
   return typeof status === "number" ? status : undefined;
 }
 
+/** One line for logs and check runs; credentials an error message may echo (request headers) are cut out. */
 export function errorReason(error: unknown): string {
   const status = statusOf(error);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = (error instanceof Error ? error.message : String(error))
+    .replace(/\b(bearer|token)\s+[\w.~+/=-]{8,}/gi, "$1 [redacted]")
+    .replace(/\bgh[opsur]_[A-Za-z0-9]{20,}/g, "[redacted]")
+    .replace(/\s+/g, " ")
+    .slice(0, 1_000);
   return status ? `HTTP ${status}: ${message}` : message;
 }

@@ -1,11 +1,14 @@
 /** Real webhook payloads from @octokit/webhooks-examples, deep-copied and adapted per test. */
 import examples from "@octokit/webhooks-examples" with { type: "json" };
 
-type Payload = Record<string, any>;
+/** Webhook payloads and API bodies are free-form JSON that tests reach into and rewrite. */
+// biome-ignore lint/suspicious/noExplicitAny: tests index arbitrarily deep into GitHub's JSON
+export type Json = Record<string, any>;
+type Payload = Json;
 
 /** The first example of `name` (with `action`) that has an installation; copied so tests may change it. */
 export function example(name: string, action?: string, installation = 1): Payload {
-  const def = (examples as { name: string; examples: Payload[] }[]).find((d) => d.name === name);
+  const def = (examples as unknown as { name: string; examples: Payload[] }[]).find((d) => d.name === name);
   const found = def?.examples.filter((e) => action === undefined || e.action === action) ?? [];
   const chosen = found.find((e) => e.installation) ?? found[0];
   if (!chosen) throw new Error(`no webhooks-example for ${name}${action ? `.${action}` : ""}`);

@@ -1,0 +1,120 @@
+/** The engine's planned undo steps, performed on GitHub: idempotent, audited, one comment per PR. */
+import nock from "nock";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { API, deliver, type FakePr, githubReads, testApp, tokenFor } from "./support/github.js";
+import { OWNER, pullRequestEvent, REPO } from "./support/payloads.js";
+
+const POLICY = "version: 1\npromotion:\n  actions: [fail, revert, comment]\n";
+const RENOVATE = { login: "renovate[bot]", type: "Bot" as const };
+const ISSUE = `/repos/${OWNER}/${REPO}/issues/2`;
+
+beforeEach(() => nock.disableNetConnect());
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+async function evaluate(pr: FakePr) {
+  const t = await testApp();
+  tokenFor(1);
+  githubReads({ policy: POLICY, ...pr });
+  nock(API).post(`/repos/${OWNER}/${REPO}/check-runs`).reply(201, { id: 9 });
+  return t;
+}
+
+it("removes a label and disables auto-merge that a bot used, and explains once in a comment", async () => {
+  const t = await evaluate({
+    labels: ["automerge"],
+    labeled: [{ label: "automerge", by: RENOVATE }],
+    autoMergeBy: RENOVATE,
+  });
+  let comment = "";
+  let mutation = "";
+  nock(API)
+    .delete(`${ISSUE}/labels/automerge`)
+    .reply(200, [])
+    .post("/graphql", (b) => b.query.includes("pullRequest(number:$number){ id }"))
+    .reply(200, { data: { repository: { pullRequest: { id: "PR_kwDOA" } } } })
+    .post("/graphql", (b) => {
+      mutation = `${b.query} ${JSON.stringify(b.variables)}`;
+      return b.query.includes("disablePullRequestAutoMerge");
+    })
+    .reply(200, { data: { disablePullRequestAutoMerge: { clientMutationId: null } } })
+    .post(`${ISSUE}/comments`, (b) => {
+      comment = b.body;
+      return true;
+    })
+    .reply(201, { id: 77 });
+  await deliver(t, "pull_request", pullRequestEvent("labeled"));
+
+  expect(nock.pendingMocks()).toEqual([]);
+  expect(mutation).toContain("PR_kwDOA");
+  expect(comment.startsWith("<!-- agent-policy -->")).toBe(true);
+  expect(comment).toContain("renovate[bot]");
+  const actions = t.audit.filter((r) => r.event === "action");
+  expect(actions.map((a) => [a.kind, a.target, a.outcome])).toEqual([
+    ["remove_label", "automerge", "done"],
+    ["disable_auto_merge", "auto-merge", "done"],
+    ["comment", "77", "done"],
+  ]);
+  expect(
+    actions.every((a) => a.repository === `${OWNER}/${REPO}` && a.pr === 2 && typeof a.reason === "string"),
+  ).toBe(true);
+  expect(t.audit.find((r) => r.event === "decision")).toMatchObject({
+    verdict: "failure",
+    violations: expect.arrayContaining([{ kind: "protected_label_added", actor: "renovate[bot]" }]),
+  });
+});
+
+it("treats a label that is already gone as done, and updates its one comment in place, then leaves it alone", async () => {
+  // The label is still listed, but someone removed it meanwhile: GitHub answers 404.
+  const stale = { id: 77, body: "<!-- agent-policy -->\nold explanation" };
+  const t = await evaluate({
+    labels: ["automerge"],
+    labeled: [{ label: "automerge", by: RENOVATE }],
+    ownComment: stale,
+  });
+  let updated = "";
+  nock(API)
+    .delete(`${ISSUE}/labels/automerge`)
+    .reply(404, { message: "Label does not exist" })
+    .patch(`/repos/${OWNER}/${REPO}/issues/comments/77`, (b) => {
+      updated = b.body;
+      return true;
+    })
+    .reply(200, { id: 77 });
+  await deliver(t, "pull_request", pullRequestEvent("labeled"));
+  expect(nock.pendingMocks()).toEqual([]);
+  expect(t.audit.filter((r) => r.event === "action").map((a) => [a.kind, a.outcome])).toEqual([
+    ["remove_label", "skipped"],
+    ["comment", "done"],
+  ]);
+
+  // Same state, comment now current: no comment write at all (no new comment per event).
+  nock.cleanAll();
+  const again = await evaluate({
+    labels: ["automerge"],
+    labeled: [{ label: "automerge", by: RENOVATE }],
+    ownComment: { id: 77, body: updated },
+  });
+  nock(API).delete(`${ISSUE}/labels/automerge`).reply(404, { message: "Label does not exist" });
+  await deliver(again, "pull_request", pullRequestEvent("labeled"));
+  expect(nock.pendingMocks()).toEqual([]);
+  expect(again.audit.filter((r) => r.event === "action").map((a) => [a.kind, a.outcome])).toEqual([
+    ["remove_label", "skipped"],
+    ["comment", "skipped"],
+  ]);
+});
+
+it("audits a failed action without failing the evaluation", async () => {
+  const t = await evaluate({ labels: ["automerge"], labeled: [{ label: "automerge", by: RENOVATE }] });
+  nock(API)
+    .delete(`${ISSUE}/labels/automerge`)
+    .reply(403, { message: "Resource not accessible by integration" })
+    .post(`${ISSUE}/comments`)
+    .reply(201, { id: 78 });
+  await deliver(t, "pull_request", pullRequestEvent("labeled"));
+  const failed = t.audit.find((r) => r.event === "action" && r.kind === "remove_label");
+  expect(failed).toMatchObject({ outcome: "failed", reason: expect.stringContaining("403"), level: 50 });
+  expect(t.audit.find((r) => r.event === "decision")).toMatchObject({ verdict: "failure", check: "created" });
+});

@@ -1,0 +1,89 @@
+import { spawnSync } from "node:child_process";
+import { createHmac, generateKeyPairSync } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import { type RunningServer, StartupError, startServer } from "../../src/server/main.js";
+import { pullRequestEvent } from "./support/payloads.js";
+
+const PRIVATE_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
+  type: "pkcs1",
+  format: "pem",
+}) as string;
+const SECRET = "s3cret-for-tests";
+const ENV = {
+  APP_ID: "123",
+  PRIVATE_KEY,
+  WEBHOOK_SECRET: SECRET,
+  PORT: "0",
+  HOST: "127.0.0.1",
+  LOG_LEVEL: "fatal",
+};
+/** Probot types some variables narrowly; these tests feed the server what an operator might. */
+const env = (vars: Record<string, string | undefined>) => vars as unknown as NodeJS.ProcessEnv;
+
+let server: RunningServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+describe("refusing to start", () => {
+  it.each([
+    ["unset", env({ ...ENV, NODE_ENV: "production", WEBHOOK_SECRET: undefined })],
+    ["Probot's public default", env({ ...ENV, NODE_ENV: "production", WEBHOOK_SECRET: "development" })],
+  ])("in production with the webhook secret %s", async (_, vars) => {
+    await expect(startServer(vars)).rejects.toThrow(StartupError);
+    await expect(startServer(vars)).rejects.toThrow(/WEBHOOK_SECRET/);
+  });
+
+  it("exits with status 1 and says why when run as `npm start` would", () => {
+    const run = spawnSync(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+      env: { PATH: process.env.PATH, NODE_ENV: "production", APP_ID: "123", PRIVATE_KEY },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/WEBHOOK_SECRET is not set/);
+  }, 25_000);
+
+  it("on a bad PORT or LOG_LEVEL", async () => {
+    await expect(startServer(env({ ...ENV, PORT: "http" }))).rejects.toThrow(/PORT/);
+    await expect(startServer(env({ ...ENV, LOG_LEVEL: "loud" }))).rejects.toThrow(/LOG_LEVEL/);
+  });
+});
+
+describe("the running server", () => {
+  it("serves health and metrics, and acknowledges only correctly signed webhooks", async () => {
+    server = await startServer(env({ ...ENV, NODE_ENV: "production" }));
+
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: "ok" });
+
+    // An event without an installation is acknowledged and ignored without any API call.
+    const payload = pullRequestEvent("opened");
+    delete payload.installation;
+    const body = JSON.stringify(payload);
+    const post = (signature: string) =>
+      fetch(`${server?.url}/api/github/webhooks`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-github-event": "pull_request",
+          "x-github-delivery": "d-1",
+          "x-hub-signature-256": signature,
+        },
+        body,
+      });
+    const started = Date.now();
+    const good = await post(`sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`);
+    expect(good.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const forged = await post(`sha256=${createHmac("sha256", "development").update(body).digest("hex")}`);
+    expect(forged.status).toBe(400);
+
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain('agent_policy_webhooks_received_total{event="pull_request"} 1');
+    expect(metrics).toMatch(/agent_policy_queue_depth 0/);
+    expect((await fetch(`${server.url}/nope`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,249 @@
+/**
+ * A fake GitHub for integration tests: a fresh Probot with the app loaded, nock interceptors for the
+ * calls one evaluation makes, and GraphQL answers shaped like GitHub's for a PR described in a few fields.
+ */
+import { generateKeyPairSync } from "node:crypto";
+import nock from "nock";
+import pino from "pino";
+import { Probot, ProbotOctokit } from "probot";
+import { type AgentPolicy, type AgentPolicyOptions, createAgentPolicy } from "../../../src/app/index.js";
+import { HEAD, type Json, OWNER, REPO } from "./payloads.js";
+
+export const API = "https://api.github.com";
+export const APP_ID = 123;
+export const APP_SLUG = "agent-policy";
+const BASE = "0000000000000000000000000000000000000000";
+const PRIVATE_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
+  type: "pkcs1",
+  format: "pem",
+}) as string;
+
+export type AuditRecord = Json;
+
+export interface TestApp {
+  probot: Probot;
+  agent: AgentPolicy;
+  audit: AuditRecord[];
+}
+
+/** A fresh Probot (its own token cache) with the app; retries and throttling off unless `octokit` says otherwise. */
+export async function testApp(
+  options: AgentPolicyOptions = {},
+  Octokit?: typeof ProbotOctokit,
+): Promise<TestApp> {
+  const audit: AuditRecord[] = [];
+  const auditLog = pino({ level: "info" }, { write: (line: string) => void audit.push(JSON.parse(line)) });
+  const probot = new Probot({
+    appId: APP_ID,
+    privateKey: PRIVATE_KEY,
+    Octokit:
+      Octokit ??
+      ProbotOctokit.defaults((o: object) => ({
+        ...o,
+        retry: { enabled: false },
+        throttle: { enabled: false },
+      })),
+    log: pino({ level: process.env.TEST_LOG ?? "silent" }),
+  });
+  const agent = createAgentPolicy({
+    appId: APP_ID,
+    appSlug: APP_SLUG,
+    audit: auditLog,
+    requestTimeoutMs: 2_000,
+    ...options,
+  });
+  await probot.load(agent.app, { cwd: process.cwd(), addHandler: () => {} });
+  return { probot, agent, audit };
+}
+
+/** Delivers an event the way the webhook middleware would, then waits for the background evaluations. */
+export async function deliver(t: TestApp, name: string, payload: unknown, id = "delivery-1"): Promise<void> {
+  await t.probot.receive({ id, name, payload } as Parameters<Probot["receive"]>[0]);
+  await t.agent.idle();
+}
+
+/** The installation token; Probot caches it, so one per installation and test app. */
+export function tokenFor(installation: number): nock.Scope {
+  return nock(API)
+    .post(`/app/installations/${installation}/access_tokens`)
+    .reply(201, { token: `token-${installation}`, expires_at: "2099-01-01T00:00:00Z", permissions: {} });
+}
+
+export interface FakePr {
+  number?: number;
+  head?: string;
+  author?: { login: string; type: "User" | "Bot" };
+  files?: { path: string; patch?: string }[];
+  /** Approving reviewers (on the head commit). */
+  approvals?: string[];
+  labels?: string[];
+  /** Label events: who added which label. */
+  labeled?: { label: string; by: { login: string; type: "User" | "Bot" } }[];
+  autoMergeBy?: { login: string; type: "User" | "Bot" };
+  ownRun?: { id: number; summary: string };
+  ownComment?: { id: number; body: string };
+  policy?: string;
+  owner?: string;
+  repo?: string;
+}
+
+const actor = (a: { login: string; type: "User" | "Bot" }) => ({
+  __typename: a.type,
+  login: a.login,
+  databaseId: 1,
+});
+const page = <T>(nodes: T[]) => ({
+  totalCount: nodes.length,
+  pageInfo: { hasNextPage: false, endCursor: null },
+  nodes,
+});
+const AT = "2026-01-02T00:00:00Z";
+
+/** The `data` of GitHub's answer to the PR query. */
+export function prData(pr: FakePr = {}) {
+  const head = pr.head ?? HEAD;
+  const files = pr.files ?? [{ path: "README.md" }];
+  const author = pr.author ?? { login: "octocat", type: "User" as const };
+  const git = { name: author.login, email: `${author.login}@example.com`, user: { login: author.login } };
+  const timeline = [
+    ...(pr.labeled ?? []).map((l) => ({
+      __typename: "LabeledEvent",
+      createdAt: AT,
+      actor: actor(l.by),
+      label: { name: l.label },
+    })),
+    ...(pr.autoMergeBy
+      ? [{ __typename: "AutoMergeEnabledEvent", createdAt: AT, actor: actor(pr.autoMergeBy) }]
+      : []),
+  ];
+  const ownSuite = pr.ownRun
+    ? [
+        {
+          app: { slug: APP_SLUG },
+          checkRuns: {
+            nodes: [
+              {
+                databaseId: pr.ownRun.id,
+                name: "agent-policy",
+                externalId: `${OWNER}/${REPO}#${pr.number ?? 2}`,
+                status: "COMPLETED",
+                conclusion: "SUCCESS",
+                title: "x",
+                summary: pr.ownRun.summary,
+              },
+            ],
+          },
+        },
+      ]
+    : [];
+  return {
+    rateLimit: { cost: 1, remaining: 4999 },
+    orgPolicy: null,
+    repository: {
+      nameWithOwner: `${pr.owner ?? OWNER}/${pr.repo ?? REPO}`,
+      defaultBranchRef: {
+        name: "main",
+        target: {
+          oid: BASE,
+          file:
+            pr.policy === undefined
+              ? null
+              : { object: { __typename: "Blob", text: pr.policy, isTruncated: false, isBinary: false } },
+        },
+      },
+      pullRequest: {
+        number: pr.number ?? 2,
+        title: "Update the README",
+        body: "",
+        state: "OPEN",
+        isDraft: false,
+        author: actor(author),
+        baseRefName: "main",
+        baseRefOid: BASE,
+        headRefName: "changes",
+        headRefOid: head,
+        headRepository: { nameWithOwner: `${pr.owner ?? OWNER}/${pr.repo ?? REPO}` },
+        changedFiles: files.length,
+        autoMergeRequest: pr.autoMergeBy ? { enabledAt: AT, enabledBy: actor(pr.autoMergeBy) } : null,
+        labels: page((pr.labels ?? []).map((name) => ({ name }))),
+        commits: page([
+          {
+            commit: {
+              oid: head,
+              message: "Update README",
+              author: git,
+              committer: git,
+              authors: { totalCount: 1, nodes: [git] },
+              signature: null,
+            },
+          },
+        ]),
+        reviews: page(
+          (pr.approvals ?? []).map((login, i) => ({
+            id: `review-${i}`,
+            state: "APPROVED",
+            submittedAt: AT,
+            createdAt: AT,
+            author: actor({ login, type: "User" }),
+            commit: { oid: head },
+            authorCanPushToRepository: true,
+          })),
+        ),
+        comments: page(
+          pr.ownComment
+            ? [
+                {
+                  databaseId: pr.ownComment.id,
+                  body: pr.ownComment.body,
+                  createdAt: AT,
+                  lastEditedAt: null,
+                  author: actor({ login: `${APP_SLUG}[bot]`, type: "Bot" }),
+                  editor: null,
+                },
+              ]
+            : [],
+        ),
+        timelineItems: page(timeline),
+        files: page(files.map((f) => ({ path: f.path, changeType: "MODIFIED", additions: 1, deletions: 0 }))),
+        headCommit: {
+          nodes: [
+            {
+              commit: {
+                oid: head,
+                statusCheckRollup: { contexts: page([]) },
+                checkSuites: { nodes: ownSuite },
+              },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** REST `pulls/{n}/files` entries for the same PR. */
+export function restFiles(pr: FakePr = {}) {
+  return (pr.files ?? [{ path: "README.md" }]).map((f) => ({
+    filename: f.path,
+    status: "modified",
+    additions: 1,
+    deletions: 0,
+    patch: f.patch ?? "@@ -1 +1 @@\n+Hello",
+  }));
+}
+
+const isPrQuery = (body: { query?: string }) =>
+  typeof body?.query === "string" && body.query.includes("query AgentPolicyPullRequest");
+
+/** Interceptors for the reads of one evaluation: the PR query and the REST file list. */
+export function githubReads(pr: FakePr = {}, scope = nock(API)): nock.Scope {
+  const number = pr.number ?? 2;
+  return scope
+    .post("/graphql", isPrQuery)
+    .reply(200, { data: prData(pr) })
+    .get(`/repos/${pr.owner ?? OWNER}/${pr.repo ?? REPO}/pulls/${number}/files`)
+    .query(true)
+    .reply(200, restFiles(pr));
+}
+
+export { isPrQuery };
