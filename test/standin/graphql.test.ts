@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PullRequestRecord, type StandIn, startStandIn } from "../../tools/github-standin/index.js";
 import { type Client, installationClient, installationToken } from "./support.js";
 
+// biome-ignore lint/suspicious/noExplicitAny: GraphQL answers are checked by the assertions, not by static types.
+type Answer = any;
+
 let standIn: StandIn;
 let gh: Client;
 let pr: PullRequestRecord;
@@ -69,12 +72,12 @@ async function post(query: string, variables: Record<string, unknown> = {}) {
     headers: { authorization: `bearer ${token}`, "content-type": "application/json" },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, body: (await response.json()) as { data?: any; errors?: any[] } };
+  return { status: response.status, body: (await response.json()) as { data?: Answer; errors?: Answer[] } };
 }
 
 describe("GraphQL over GitHub's schema", () => {
   it("answers a gate's PR query, sent by Octokit to /api/graphql", async () => {
-    const result = await gh.graphql<{ repository: any; rateLimit: any }>(
+    const result = await gh.graphql<{ repository: Answer; rateLimit: Answer }>(
       `query Gate($owner: String!, $name: String!, $number: Int!) {
         rateLimit { cost remaining resetAt }
         repository(owner: $owner, name: $name) {
@@ -104,7 +107,7 @@ describe("GraphQL over GitHub's schema", () => {
     expect(result.repository.policy.text).toBe("version: 1\n");
     expect(result.repository.defaultBranchRef.name).toBe("main");
     expect(p.author).toEqual({ __typename: "Bot", login: "copilot-swe-agent", databaseId: 198982749 });
-    expect(p.commits.nodes[0].commit.authors.nodes.map((a: any) => a.user?.login)).toEqual([
+    expect(p.commits.nodes[0].commit.authors.nodes.map((a: Answer) => a.user?.login)).toEqual([
       "Copilot",
       "alice",
     ]);
@@ -162,7 +165,7 @@ describe("GraphQL over GitHub's schema", () => {
       const { body } = await page(after);
       const files = body.data.repository.pullRequest.files;
       expect(files.totalCount).toBe(5);
-      paths.push(...files.edges.map((e: any) => e.node.path));
+      paths.push(...files.edges.map((e: Answer) => e.node.path));
       if (!files.pageInfo.hasNextPage) break;
       after = files.pageInfo.endCursor;
     }
@@ -196,7 +199,7 @@ describe("GraphQL over GitHub's schema", () => {
       { __typename: "LabeledEvent", label: { name: "automerge" }, actor: { login: "copilot-swe-agent" } },
       { __typename: "UnlabeledEvent", label: { name: "hold" }, actor: { login: "bob" } },
     ]);
-    const kinds = body.data.repository.pullRequest.all.nodes.map((n: any) => n.__typename);
+    const kinds = body.data.repository.pullRequest.all.nodes.map((n: Answer) => n.__typename);
     expect(kinds).toEqual([
       "PullRequestCommit",
       "LabeledEvent",
@@ -221,7 +224,7 @@ describe("GraphQL over GitHub's schema", () => {
       `{ repository(owner: "acme", name: "web") { pullRequest(number: 1) { id } } }`,
     );
     const id = read.data.repository.pullRequest.id;
-    const result = await gh.graphql<{ disablePullRequestAutoMerge: any }>(
+    const result = await gh.graphql<{ disablePullRequestAutoMerge: Answer }>(
       `mutation($id: ID!) { disablePullRequestAutoMerge(input: { pullRequestId: $id }) { pullRequest { autoMergeRequest { enabledAt } } } }`,
       { id },
     );
