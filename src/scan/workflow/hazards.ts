@@ -230,9 +230,18 @@ function privilegedTriggerHazards(
 ): void {
   const target = on.filter((t) => t.event === "pull_request_target");
   const run = on.filter((t) => t.event === "workflow_run");
+  // Whether the change adds the trigger itself, computed once so the work stays linear.
+  const targetAdded = anyAdded(
+    lines,
+    target.map((t) => t.index),
+  );
+  const runAdded = anyAdded(
+    lines,
+    run.map((t) => t.index),
+  );
   if (target.length > 0) {
     for (const c of checkoutLines(lines, PR_HEAD)) {
-      if (anyAdded(lines, [c, ...target.map((t) => t.index)])) {
+      if (targetAdded || lines[c]?.added) {
         const l = lines[c];
         if (l)
           out.push({
@@ -248,7 +257,7 @@ function privilegedTriggerHazards(
   if (run.length > 0) {
     for (const c of checkoutLines(lines, RUN_HEAD)) {
       const l = lines[c];
-      if (l && anyAdded(lines, [c, ...run.map((t) => t.index)])) {
+      if (l && (runAdded || l.added)) {
         out.push({
           rule: "workflow-run-artifact",
           severity: "high",
@@ -258,9 +267,9 @@ function privilegedTriggerHazards(
         });
       }
     }
-    lines.forEach((l, i) => {
-      if (l.comment || l.blank || !ARTIFACT_DOWNLOAD.test(l.text)) return;
-      if (anyAdded(lines, [i, ...run.map((t) => t.index)])) {
+    for (const l of lines) {
+      if (l.comment || l.blank || !ARTIFACT_DOWNLOAD.test(l.text)) continue;
+      if (runAdded || l.added) {
         out.push({
           rule: "workflow-run-artifact",
           severity: "medium",
@@ -269,7 +278,7 @@ function privilegedTriggerHazards(
           fragment: l.text.trim(),
         });
       }
-    });
+    }
   }
 }
 

@@ -83,6 +83,25 @@ function encloses(top: OutlineLine, s: Shape): boolean {
   return top.col < s.col;
 }
 
+function entry(pl: PatchLine, s: Shape, scalarOf: number | null, parent: number | null): OutlineLine {
+  // Built field by field: object spread is measurably slow on hundreds of thousands of lines.
+  const inScalar = scalarOf !== null;
+  return {
+    line: pl.line,
+    added: pl.added,
+    text: pl.text,
+    indent: s.indent,
+    col: s.col,
+    dash: inScalar ? false : s.dash,
+    key: inScalar ? null : s.key,
+    value: s.value,
+    comment: inScalar ? false : s.comment,
+    blank: s.blank,
+    scalarOf,
+    parent,
+  };
+}
+
 export function outline(lines: readonly PatchLine[]): OutlineLine[] {
   const out: OutlineLine[] = [];
   let stack: number[] = [];
@@ -95,23 +114,14 @@ export function outline(lines: readonly PatchLine[]): OutlineLine[] {
       scalar = null;
     }
     const s = shape(pl.text);
-    const at = { line: pl.line, added: pl.added, text: pl.text };
     // Inside a block scalar: blank lines and anything indented deeper than its key.
     if (scalar && (s.blank || s.indent > scalar.col)) {
-      out.push({
-        ...s,
-        ...at,
-        key: null,
-        dash: false,
-        comment: false,
-        scalarOf: scalar.owner,
-        parent: scalar.owner,
-      });
+      out.push(entry(pl, s, scalar.owner, scalar.owner));
       continue;
     }
     scalar = null;
     if (s.blank || s.comment) {
-      out.push({ ...s, ...at, scalarOf: null, parent: null });
+      out.push(entry(pl, s, null, null));
       continue;
     }
     let top = out[stack[stack.length - 1] ?? -1];
@@ -120,7 +130,7 @@ export function outline(lines: readonly PatchLine[]): OutlineLine[] {
       top = out[stack[stack.length - 1] ?? -1];
     }
     const idx = out.length;
-    out.push({ ...s, ...at, scalarOf: null, parent: top ? (stack[stack.length - 1] ?? null) : null });
+    out.push(entry(pl, s, null, top ? (stack[stack.length - 1] ?? null) : null));
     if (s.key !== null) {
       stack.push(idx);
       if (BLOCK_SCALAR.test(s.value)) scalar = { owner: idx, col: s.col };
