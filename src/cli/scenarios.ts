@@ -22,8 +22,15 @@ export async function findScenarioFiles(paths: readonly string[]): Promise<strin
     if (s.isDirectory()) {
       for (const entry of (await readdir(p)).sort()) await walk(join(p, entry));
     } else if (/\.ya?ml$/i.test(p)) {
-      const doc = parse(await readFile(p, "utf8"), { maxAliasCount: 100 }) as unknown;
-      if (doc && typeof doc === "object" && "pr" in doc && "expect" in doc) out.push(p);
+      const text = await readFile(p, "utf8");
+      // A file that looks like a scenario but does not parse is still run, so its error is reported.
+      if (!/^(pr|expect):/m.test(text)) return;
+      try {
+        const doc = parse(text, { maxAliasCount: 100 }) as unknown;
+        if (doc && typeof doc === "object" && "pr" in doc && "expect" in doc) out.push(p);
+      } catch {
+        out.push(p);
+      }
     }
   };
   for (const p of paths) await walk(p);

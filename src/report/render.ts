@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Decision, RuleResult } from "../engine/decision.js";
-import { redactText } from "../scan/index.js";
+import { redactText } from "../scan/redact-text.js";
 
 export interface Annotation {
   path: string;

@@ -1,0 +1,46 @@
+/**
+ * Fills the generated sections of README.md from the code, so the documented default policy,
+ * categories and built-in promotion patterns can never drift from what the app does.
+ * Run: npx tsx scripts/gen-readme.ts   (test/readme.test.ts fails when the README is stale)
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { COMMANDS, HOLD_LABELS, PROTECTED_LABELS } from "../src/engine/promotion-patterns.js";
+import { BUILTIN_CATEGORIES, DEFAULT_POLICY_YAML } from "../src/policy/index.js";
+
+export const README = fileURLToPath(new URL("../README.md", import.meta.url));
+
+const list = (xs: readonly string[]) => xs.map((x) => `\`${x}\``).join(", ");
+
+export function generatedSections(): Record<string, string> {
+  return {
+    "default-policy": ["```yaml", DEFAULT_POLICY_YAML.trimEnd(), "```"].join("\n"),
+    categories: [
+      "| category | globs (minimatch, dot files included, case-insensitive) |",
+      "| --- | --- |",
+      ...Object.entries(BUILTIN_CATEGORIES).map(([name, globs]) => `| ${name} | ${list(globs).replaceAll("|", "\\|")} |`),
+    ].join("\n"),
+    "promotion-builtins": [
+      `- **Protected labels**: ${list(PROTECTED_LABELS)} (plus \`promotion.labels\`).`,
+      `- **Hold labels**: ${list(HOLD_LABELS)}.`,
+      `- **Commands** (at the start of a line, outside code blocks and quotes): ${list(COMMANDS)} (plus \`promotion.commands\`).`,
+      "",
+      "Matching is case-insensitive and a trailing `*` matches any continuation.",
+    ].join("\n"),
+  };
+}
+
+export function render(readme: string): string {
+  let out = readme;
+  for (const [name, body] of Object.entries(generatedSections())) {
+    const re = new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(<!-- ${name}:end -->)`);
+    if (!re.test(out)) throw new Error(`README.md has no ${name} section markers`);
+    out = out.replace(re, (_m, start: string, end: string) => `${start}${body}\n${end}`);
+  }
+  return out;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  writeFileSync(README, render(readFileSync(README, "utf8")));
+  console.log("README.md generated sections updated");
+}

@@ -1,0 +1,121 @@
+/**
+ * Read a PR's current state and decide it: read → policy → patches → people → evaluate.
+ * Read-only; shared by the app's pipeline (which then writes and enforces) and by
+ * `agent-policy explain` (which only prints). Never throws: a fault names the stage it hit.
+ */
+import type { ProbotOctokit } from "probot";
+import type { Decision } from "../engine/decision.js";
+import { evaluate, lookupsNeeded, needsPatches } from "../engine/evaluate.js";
+import { errorReason } from "../github/enforce.js";
+import {
+  fetchPatches,
+  GatherError,
+  type Gathered,
+  lookupPeople,
+  type PeopleCaches,
+  type PrTarget,
+  policyFetcher,
+  readPullRequest,
+} from "../github/gather.js";
+import { formatPolicyError } from "../policy/index.js";
+import type { PolicyCache } from "./policies.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+export type Stage = "read" | "policy" | "files" | "people" | "evaluate";
+
+export const STAGE_HEADLINE: Record<Stage, string> = {
+  read: "Could not read the pull request",
+  policy: "Invalid agent-policy configuration",
+  files: "Could not read the changed files",
+  people: "Could not look up reviewers' permissions and teams",
+  evaluate: "Could not evaluate the pull request",
+};
+
+export interface DecideEnv {
+  /** Our App's slug, how the gatherer recognises our own check run and comment. */
+  appSlug: () => Promise<string>;
+  policies: PolicyCache;
+  people: PeopleCaches;
+}
+
+export interface DecideFailure {
+  ok: false;
+  stage: Stage;
+  headline: string;
+  reasons: string[];
+  gathered: Gathered | null;
+  policySource: string | null;
+}
+
+export type Decided =
+  | { ok: true; decision: Decision; gathered: Gathered; labels: string[]; autoMergeOn: boolean; policySource: string }
+  | DecideFailure;
+
+export async function decide(
+  octokit: Octokit,
+  target: PrTarget,
+  env: DecideEnv,
+  onStage?: (s: Stage) => void,
+): Promise<Decided> {
+  const at: { stage: Stage } = { stage: "read" };
+  let gathered: Gathered | null = null;
+  let policySource: string | null = null;
+  const enter = (s: Stage) => {
+    at.stage = s;
+    onStage?.(s);
+  };
+  const fail = (reasons: string[], headline = STAGE_HEADLINE[at.stage]): DecideFailure => ({
+    ok: false,
+    stage: at.stage,
+    headline,
+    reasons,
+    gathered,
+    policySource,
+  });
+
+  try {
+    enter("read");
+    gathered = await readPullRequest(octokit, target, { appSlug: await env.appSlug() });
+
+    enter("policy");
+    policySource = gathered.policyFile?.source ?? "built-in default policy";
+    const loaded = await env.policies.resolve(
+      gathered.policyKey,
+      gathered.policyFile,
+      policyFetcher(octokit),
+    );
+    if (!loaded.ok) return fail(loaded.errors.map((e) => formatPolicyError(e)));
+    const policy = loaded.policy;
+    policySource = policy.source;
+
+    let facts = gathered.facts;
+    if (needsPatches(policy, facts)) {
+      enter("files");
+      facts = await fetchPatches(octokit, target, facts);
+    }
+    const { logins, teams } = lookupsNeeded(policy, facts);
+    if (logins.length > 0 || teams.length > 0) {
+      enter("people");
+      const people = await lookupPeople(octokit, target, logins, teams, env.people);
+      facts = { ...facts, people: { ...facts.people, ...people } };
+    }
+
+    enter("evaluate");
+    const decision = evaluate(policy, facts);
+    return {
+      ok: true,
+      decision,
+      gathered,
+      labels: facts.labels,
+      autoMergeOn: facts.autoMerge !== null,
+      policySource,
+    };
+  } catch (error) {
+    if (at.stage === "policy" && !(error instanceof GatherError)) {
+      // A fault while fetching an `_extends` base is an API fault, not an invalid policy.
+      return fail([errorReason(error)], "Could not load the policy");
+    }
+    return fail([error instanceof GatherError ? error.reason : errorReason(error)]);
+  }
+}
