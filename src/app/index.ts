@@ -50,7 +50,8 @@ export interface AgentPolicy {
 export const OPEN_PR_LIMIT = 100;
 const WRITE_PERMISSIONS = new Set(["admin", "maintain", "write"]);
 
-const SUBSCRIPTIONS: [EventName, string[]][] = [
+/** The webhooks handled, with their actions (none listed: every action). app.yml subscribes to exactly these. */
+export const SUBSCRIPTIONS: [EventName, string[]][] = [
   [
     "pull_request",
     [

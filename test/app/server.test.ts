@@ -1,8 +1,11 @@
 import { spawnSync } from "node:child_process";
 import { createHmac, generateKeyPairSync } from "node:crypto";
+import nock from "nock";
+import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RunningServer, StartupError, startServer } from "../../src/server/main.js";
-import { pullRequestEvent } from "./support/payloads.js";
+import { isPrQuery } from "./support/github.js";
+import { type Json, pullRequestEvent } from "./support/payloads.js";
 
 const PRIVATE_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
   type: "pkcs1",
@@ -24,7 +27,23 @@ let server: RunningServer | null = null;
 afterEach(async () => {
   await server?.close();
   server = null;
+  nock.cleanAll();
+  nock.enableNetConnect();
 });
+
+function signedPost(url: string, payload: unknown, secret = SECRET) {
+  const body = JSON.stringify(payload);
+  return fetch(`${url}/api/github/webhooks`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": "pull_request",
+      "x-github-delivery": "d-1",
+      "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
+    },
+    body,
+  });
+}
 
 describe("refusing to start", () => {
   it.each([
@@ -62,28 +81,40 @@ describe("the running server", () => {
     // An event without an installation is acknowledged and ignored without any API call.
     const payload = pullRequestEvent("opened");
     delete payload.installation;
-    const body = JSON.stringify(payload);
-    const post = (signature: string) =>
-      fetch(`${server?.url}/api/github/webhooks`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-github-event": "pull_request",
-          "x-github-delivery": "d-1",
-          "x-hub-signature-256": signature,
-        },
-        body,
-      });
-    const started = Date.now();
-    const good = await post(`sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`);
-    expect(good.status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(1_000);
-    const forged = await post(`sha256=${createHmac("sha256", "development").update(body).digest("hex")}`);
-    expect(forged.status).toBe(400);
+    expect((await signedPost(server.url, payload)).status).toBe(200);
+    expect((await signedPost(server.url, payload, "development")).status).toBe(400);
 
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toContain('agent_policy_webhooks_received_total{event="pull_request"} 1');
     expect(metrics).toMatch(/agent_policy_queue_depth 0/);
     expect((await fetch(`${server.url}/nope`)).status).toBe(404);
+  });
+
+  it("acknowledges a webhook at once while its evaluation runs on, and finishes it before closing", async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect(/127\.0\.0\.1/);
+    const audit: Json[] = [];
+    server = await startServer(env(ENV), {
+      appSlug: "agent-policy",
+      requestTimeoutMs: 1_500,
+      audit: pino({ level: "info" }, { write: (line: string) => void audit.push(JSON.parse(line)) }),
+    });
+    nock("https://api.github.com")
+      .post("/app/installations/1/access_tokens")
+      .reply(201, { token: "t", expires_at: "2099-01-01T00:00:00Z" })
+      .post("/graphql", isPrQuery)
+      .delay(3_000)
+      .reply(200, {});
+    const started = Date.now();
+    const res = await signedPost(server.url, pullRequestEvent("opened"));
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(audit).toEqual([]);
+    await server.close();
+    server = null;
+    // The read timed out and no check could be written (nothing mocked): the audit record says so.
+    expect(audit).toEqual([
+      expect.objectContaining({ verdict: "failure", errors: [expect.stringMatching(/timed out/)] }),
+    ]);
   });
 });
