@@ -412,14 +412,7 @@ repoRoute("GET", "/contents/*path", "contents:read", (ctx) => {
     return ok(
       names.map((name) => {
         const child = `${prefix}${name}`;
-        const file = at.files.get(child);
-        return file === undefined
-          ? { type: "dir", name, path: child, size: 0, sha: null }
-          : {
-              ...shape.contents(ctx.store, ctx.repo, child, file, ref),
-              content: undefined,
-              encoding: undefined,
-            };
+        return shape.contentEntry(ctx.store, ctx.repo, child, at.files.get(child) ?? null, ref);
       }),
     );
   }

@@ -657,26 +657,34 @@ export function combinedStatus(store: Store, repo: Repo, sha: string): Json {
   };
 }
 
-export function contents(store: Store, repo: Repo, path: string, text: string, ref: string): Json {
-  const sha = blobSha(text);
+/** An entry of a directory listing: a file (with its text) or a sub-directory (text null). */
+export function contentEntry(store: Store, repo: Repo, path: string, text: string | null, ref: string): Json {
   const api = `${store.urls.api}/repos/${repo.fullName}`;
   const self = `${api}/contents/${path}?ref=${ref}`;
-  const html = `${store.urls.web}/${repo.fullName}/blob/${ref}/${path}`;
-  const base64 = Buffer.from(text, "utf8").toString("base64");
+  const html = `${store.urls.web}/${repo.fullName}/${text === null ? "tree" : "blob"}/${ref}/${path}`;
+  const sha = blobSha(text ?? `tree:${path}`);
+  const git = `${api}/git/${text === null ? "trees" : "blobs"}/${sha}`;
   return {
-    type: "file",
-    encoding: "base64",
-    size: Buffer.byteLength(text, "utf8"),
+    type: text === null ? "dir" : "file",
+    size: text === null ? 0 : Buffer.byteLength(text, "utf8"),
     name: path.split("/").at(-1) ?? path,
     path,
-    // GitHub wraps base64 content at 60 characters.
-    content: `${base64.replace(/(.{60})/g, "$1\n")}\n`,
     sha,
     url: self,
-    git_url: `${api}/git/blobs/${sha}`,
+    git_url: git,
     html_url: html,
-    download_url: `${store.urls.web}/${repo.fullName}/raw/${ref}/${path}`,
-    _links: { self, git: `${api}/git/blobs/${sha}`, html },
+    download_url: text === null ? null : `${store.urls.web}/${repo.fullName}/raw/${ref}/${path}`,
+    _links: { self, git, html },
+  };
+}
+
+/** A file with its content, base64 wrapped at 60 characters as GitHub sends it. */
+export function contents(store: Store, repo: Repo, path: string, text: string, ref: string): Json {
+  const base64 = Buffer.from(text, "utf8").toString("base64");
+  return {
+    ...contentEntry(store, repo, path, text, ref),
+    encoding: "base64",
+    content: `${base64.replace(/(.{60})/g, "$1\n")}\n`,
   };
 }
 
