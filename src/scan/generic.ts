@@ -92,15 +92,29 @@ function words(identifier: string): string[] {
     .filter((w) => w.length > 0);
 }
 
+/** What a name says about the value assigned to it. */
+interface NameVerdict {
+  secret: boolean;
+  /** A password-like name: shorter values count. */
+  password: boolean;
+  /** An AWS secret access key's name. */
+  aws: boolean;
+}
+
 /** Names repeat across lines and files; remember recent verdicts (bounded). */
-const nameVerdicts = new Map<string, boolean>();
+const nameVerdicts = new Map<string, NameVerdict>();
 const MAX_REMEMBERED = 4096;
 
-function isSecretName(name: string): boolean {
+function judge(name: string): NameVerdict {
   const known = nameVerdicts.get(name);
   if (known !== undefined) return known;
   if (nameVerdicts.size >= MAX_REMEMBERED) nameVerdicts.clear();
-  const verdict = judgeName(words(name));
+  const ws = words(name);
+  const verdict = {
+    secret: judgeName(ws),
+    password: ws.some((w) => w.startsWith("pass") || w === "pwd"),
+    aws: /secret_?access_?key/i.test(name.replace(/[-.]/g, "_")),
+  };
   nameVerdicts.set(name, verdict);
   return verdict;
 }
@@ -211,14 +225,12 @@ export function findGenericSecrets(line: string, taken: readonly [number, number
     while (e < line.length && e - m.index < MAX_NAME && isIdentChar(line.charCodeAt(e))) e++;
     KEYWORD.lastIndex = Math.max(e, m.index + 1);
     const name = operatorFollows(line, e) ? line.slice(s, e).replace(/^[-.]+|[-.]+$/g, "") : "";
-    if (name !== "" && isSecretName(name)) {
-      const ws = words(name);
+    const verdict = name === "" ? null : judge(name);
+    if (verdict?.secret) {
       const v = valueAfter(line, e);
       if (v && !taken.some(([a, b]) => v.start < b && a < v.start + v.value.length)) {
-        const password = ws.some((w) => w.startsWith("pass") || w === "pwd");
-        const aws =
-          /secret_?access_?key/i.test(name.replace(/[-.]/g, "_")) && /^[A-Za-z0-9/+=]{40}$/.test(v.value);
-        if (aws ? !isPlaceholderValue(v.value) : looksSecret(v.value, v.quoted, password)) {
+        const aws = verdict.aws && /^[A-Za-z0-9/+=]{40}$/.test(v.value);
+        if (aws ? !isPlaceholderValue(v.value) : looksSecret(v.value, v.quoted, verdict.password)) {
           out.push({
             rule: aws ? "aws-secret-access-key" : "generic-secret-assignment",
             key: name,
