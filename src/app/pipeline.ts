@@ -1,26 +1,16 @@
 /**
- * One evaluation of one pull request's current state: read → policy → patches → people →
- * evaluate → render → check run → enforcement → audit. Any fault at any step ends in a failed
+ * One evaluation of one pull request's current state: decide (read → policy → patches → people →
+ * evaluate, shared with `agent-policy explain`) → render → check run → enforcement → audit. Any fault at any step ends in a failed
  * check run that names the reason (never success); if even that cannot be written, the audit
  * record carries the error. Nothing here throws.
  */
 import type { ProbotOctokit } from "probot";
-import type { AuditLog, AuditScope, CheckWrite } from "../audit/log.js";
-import type { Decision } from "../engine/decision.js";
-import { evaluate, lookupsNeeded, needsPatches } from "../engine/evaluate.js";
+import type { AuditLog, AuditScope, CheckWrite, DecisionOutcome } from "../audit/log.js";
 import { type CheckTarget, type ExistingRun, findOwnCheckRun, writeCheckRun } from "../github/checks.js";
 import { errorReason, performActions } from "../github/enforce.js";
-import {
-  fetchPatches,
-  GatherError,
-  type Gathered,
-  lookupPeople,
-  type PeopleCaches,
-  policyFetcher,
-  readPullRequest,
-} from "../github/gather.js";
-import { formatPolicyError } from "../policy/index.js";
+import type { PeopleCaches } from "../github/gather.js";
 import { type CheckRunOutput, renderDecision, renderFailure } from "../report/render.js";
+import { decide, type Stage } from "./decide.js";
 import type { Hint, PrTarget } from "./events.js";
 import type { Metrics } from "./metrics.js";
 import type { PolicyCache } from "./policies.js";
@@ -49,17 +39,6 @@ export interface EvaluationRequest {
   mergeGroupSha?: string;
 }
 
-type Stage = "read" | "policy" | "files" | "people" | "evaluate" | "check";
-
-const HEADLINE: Record<Stage, string> = {
-  read: "Could not read the pull request",
-  policy: "Could not load the policy",
-  files: "Could not read the changed files",
-  people: "Could not look up reviewers' permissions and teams",
-  evaluate: "Could not evaluate the pull request",
-  check: "Could not write the check run",
-};
-
 export async function evaluatePullRequest(
   octokit: Octokit,
   budget: RequestBudget,
@@ -76,99 +55,68 @@ export async function evaluatePullRequest(
     headSha: req.mergeGroupSha ?? req.hint.headSha ?? null,
   };
   const detailsUrl = req.hint.htmlUrl ?? `${env.webUrl}/${target.owner}/${target.repo}/pull/${target.number}`;
-  let stage: Stage = "read";
-  let gathered: Gathered | null = null;
-  let policySource: string | null = null;
+  let stage: Stage | "check" = "read";
 
-  const finish = (
-    decision: Decision | null,
-    verdict: Decision["verdict"],
-    errors: string[],
-    check: CheckWrite,
-    checkError?: string,
-  ) => {
-    env.metrics.inc("agent_policy_evaluations_total", { verdict });
-    if (errors.length > 0 || check === "failed") env.metrics.inc("agent_policy_errors_total", { stage });
+  const finish = (outcome: Omit<DecisionOutcome, "durationMs" | "apiRequests">) => {
+    env.metrics.inc("agent_policy_evaluations_total", { verdict: outcome.verdict });
+    if (outcome.errors.length > 0 || outcome.check === "failed")
+      env.metrics.inc("agent_policy_errors_total", { stage });
     env.audit.decision(scope, {
-      decision,
-      verdict,
-      errors,
-      policySource,
-      check,
-      ...(checkError ? { checkError } : {}),
+      ...outcome,
       durationMs: Math.round(performance.now() - started),
       apiRequests: budget.count,
     });
   };
 
   /** Fail closed: post a failed check with the reasons on the best commit we know. */
-  const failClosed = async (headline: string, reasons: string[]) => {
+  const failClosed = async (
+    headline: string,
+    reasons: string[],
+    known: { ownCheckRun: ExistingRun | null } | null,
+    policySource: string | null,
+  ) => {
     budget.deadline = null; // the failure report gets its own time, whatever the evaluation used up
+    const failed = { decision: null, verdict: "failure" as const, errors: reasons, policySource };
     try {
       const output = failureOutput(headline, reasons);
       scope.headSha ??= await headShaOf(octokit, target);
       const sha = scope.headSha;
       const existing =
-        gathered && !req.mergeGroupSha
-          ? gathered.ownCheckRun
-          : await findOwnRun(octokit, target, sha, env.appId);
-      const written = await writeCheckRun(octokit, checkTarget(target, sha, detailsUrl), existing, output);
-      finish(null, "failure", reasons, written);
+        known && !req.mergeGroupSha ? known.ownCheckRun : await findOwnRun(octokit, target, sha, env.appId);
+      finish({
+        ...failed,
+        check: await writeCheckRun(octokit, checkTarget(target, sha, detailsUrl), existing, output),
+      });
     } catch (error) {
-      finish(null, "failure", reasons, "failed", errorReason(error));
+      finish({ ...failed, check: "failed", checkError: errorReason(error) });
     }
   };
 
+  const decided = await decide(octokit, target, env, (s) => {
+    stage = s;
+  });
+  if (!decided.ok) {
+    if (decided.gathered) scope.headSha = req.mergeGroupSha ?? decided.gathered.facts.head.sha;
+    await failClosed(decided.headline, decided.reasons, decided.gathered, decided.policySource);
+    return;
+  }
+
+  const { decision, gathered } = decided;
+  const sha = req.mergeGroupSha ?? gathered.facts.head.sha;
+  scope.headSha = sha;
+  stage = "check";
+  budget.deadline = null;
   try {
-    gathered = await readPullRequest(octokit, target, { appSlug: await env.appSlug() });
-    const sha = req.mergeGroupSha ?? gathered.facts.head.sha;
-    scope.headSha = sha;
-
-    stage = "policy";
-    const loaded = await env.policies.resolve(
-      gathered.policyKey,
-      gathered.policyFile,
-      policyFetcher(octokit),
-    );
-    policySource = gathered.policyFile?.source ?? "built-in default";
-    if (!loaded.ok) {
-      await failClosed(
-        "Invalid agent-policy configuration",
-        loaded.errors.map((e) => formatPolicyError(e)),
-      );
-      return;
-    }
-    const policy = loaded.policy;
-    policySource = policy.source;
-
-    let facts = gathered.facts;
-    if (needsPatches(policy, facts)) {
-      stage = "files";
-      facts = await fetchPatches(octokit, target, facts);
-    }
-    const { logins, teams } = lookupsNeeded(policy, facts);
-    if (logins.length > 0 || teams.length > 0) {
-      stage = "people";
-      const people = await lookupPeople(octokit, target, logins, teams, env.people);
-      facts = { ...facts, people: { ...facts.people, ...people } };
-    }
-
-    stage = "evaluate";
-    const decision = evaluate(policy, facts);
     const output: CheckRunOutput = renderDecision(decision);
-
-    stage = "check";
-    budget.deadline = null;
-    const existing: ExistingRun | null = req.mergeGroupSha
+    const existing = req.mergeGroupSha
       ? await findOwnRun(octokit, target, sha, env.appId)
       : gathered.ownCheckRun;
-    const written = await writeCheckRun(octokit, checkTarget(target, sha, detailsUrl), existing, output);
-
+    const check = await writeCheckRun(octokit, checkTarget(target, sha, detailsUrl), existing, output);
     if (!req.mergeGroupSha && decision.actions.length > 0) {
       const results = await performActions(octokit, target, {
         decision,
-        labels: facts.labels,
-        autoMergeOn: facts.autoMerge !== null,
+        labels: decided.labels,
+        autoMergeOn: decided.autoMergeOn,
         ownComment: gathered.ownComment,
         checkUrl: detailsUrl,
       });
@@ -177,10 +125,15 @@ export async function evaluatePullRequest(
         env.audit.action(scope, r);
       }
     }
-    finish(decision, decision.verdict, decision.errors, written);
+    finish({
+      decision,
+      verdict: decision.verdict,
+      errors: decision.errors,
+      policySource: decided.policySource,
+      check,
+    });
   } catch (error) {
-    const reason = error instanceof GatherError ? error.reason : errorReason(error);
-    await failClosed(HEADLINE[stage], [reason]);
+    await failClosed("Could not write the check run", [errorReason(error)], gathered, decided.policySource);
   }
 }
 
