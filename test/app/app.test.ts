@@ -373,3 +373,47 @@ describe("bad events", () => {
     expect(t.agent.metrics.value("agent_policy_github_requests_total")).toBe(0);
   });
 });
+
+describe("the policy", () => {
+  it("fails the check with file:line:column when the policy is invalid", async () => {
+    const t = await testApp();
+    let body: Json = {};
+    tokenFor(1);
+    nock(API)
+      .post("/graphql", isPrQuery)
+      .reply(200, { data: prData({ policy: "version: 1\nrulez: []\n" }) })
+      .post(`/repos/${OWNER}/${REPO}/check-runs`, (b) => {
+        body = b;
+        return true;
+      })
+      .reply(201, { id: 1 });
+    await deliver(t, "pull_request", pullRequestEvent("opened"));
+    expect(body).toMatchObject({
+      conclusion: "failure",
+      output: { title: "Invalid agent-policy configuration" },
+    });
+    expect(body.output.summary).toMatch(/Codertocat\/Hello-World:\.github\/agent-policy\.yml:2:\d+: .*rulez/);
+    expect(t.audit[0]).toMatchObject({ verdict: "failure", errors: [expect.stringMatching(/:2:\d+: /)] });
+  });
+
+  it("is loaded once per policy commit: an `_extends` base is not fetched again for the next event", async () => {
+    const t = await testApp();
+    const policy = "version: 1\n_extends: Codertocat/policies:base.yml\n";
+    tokenFor(1);
+    const base = nock(API)
+      .get("/repos/Codertocat/policies/contents/base.yml")
+      .once()
+      .reply(200, "version: 1\nsecrets:\n  scan: true\n");
+    for (const delivery of ["d-1", "d-2"]) {
+      githubReads({ policy });
+      nock(API).post(`/repos/${OWNER}/${REPO}/check-runs`).reply(201, { id: 1 });
+      await deliver(t, "pull_request", pullRequestEvent("synchronize"), delivery);
+    }
+    expect(base.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(t.audit.map((r) => [r.verdict, r.policySource])).toEqual([
+      ["success", expect.stringContaining("agent-policy.yml")],
+      ["success", expect.stringContaining("agent-policy.yml")],
+    ]);
+  });
+});
