@@ -18,8 +18,6 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/lib ./lib
-COPY app.yml ./
-COPY schema ./schema
 USER node
 EXPOSE 3000
 # Node's own fetch, so the image needs no curl.
