@@ -4,6 +4,7 @@
  * benchmarks all run the very same code.
  */
 
+import { LRUCache } from "lru-cache";
 import { agentMentionHandles } from "../catalog/index.js";
 import type { Actor, PrFacts } from "../facts/model.js";
 import type { Policy, Rule } from "../policy/model.js";
@@ -180,11 +181,26 @@ function completenessErrors(facts: PrFacts): string[] {
   return errors;
 }
 
+/**
+ * Scan results by file content. Scanning is pure, and a PR is re-evaluated on every event with the
+ * same patches, so results are reused; the cache is bounded by the size of the patches it keys on.
+ */
+const scanCache = new LRUCache<string, FileScan>({
+  maxSize: 64 * 1024 * 1024,
+  sizeCalculation: (_v, k) => k.length + 1,
+});
+
 function scanAll(facts: PrFacts): Map<string, FileScan> {
   const scans = new Map<string, FileScan>();
   for (const f of facts.files) {
     if (f.patch === null) continue;
-    scans.set(f.path, scanFile(f));
+    const key = `${f.path}\u0000${f.status}\u0000${f.patch}`;
+    let scan = scanCache.get(key);
+    if (!scan) {
+      scan = scanFile(f);
+      scanCache.set(key, scan);
+    }
+    scans.set(f.path, scan);
   }
   return scans;
 }

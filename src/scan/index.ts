@@ -8,6 +8,7 @@ import { contentCategories } from "./content.js";
 import { type PatchLine, parsePatch } from "./diff.js";
 import type { FileScan, Finding } from "./model.js";
 import { redact } from "./redact.js";
+import { redactText } from "./redact-text.js";
 import { findSecrets } from "./secrets.js";
 import { isWorkflowPath, workflowHazards } from "./workflow/hazards.js";
 
@@ -18,16 +19,9 @@ export const MAX_LINE_CHARS = 16_384;
 /** Findings kept per file; a file with more is reported as such rather than flooding the report. */
 export const MAX_FINDINGS = 200;
 
-/** Replaces every secret in a piece of text with its redaction, so the text is safe to show. */
+/** A hazard's fragment of workflow text, shortened and with any secret in it redacted. */
 function scrub(text: string): string {
-  const short = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-  let out = "";
-  let from = 0;
-  for (const hit of findSecrets(short)) {
-    out += short.slice(from, hit.start) + redact(hit.secret);
-    from = hit.end;
-  }
-  return out + short.slice(from);
+  return redactText(text.length > 200 ? `${text.slice(0, 200)}…` : text);
 }
 
 function note(path: string, line: number, rule: string, message: string): Finding {
