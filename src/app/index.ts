@@ -33,6 +33,8 @@ export interface AgentPolicyOptions {
   audit?: Logger;
   /** Evaluations running at once across all installations. */
   concurrency?: number;
+  /** Of those, at most this many for one installation, so a flood from one org cannot starve the rest. */
+  perInstallation?: number;
   /** Longest one GitHub call may take, retries and throttle waits included. */
   requestTimeoutMs?: number;
   /** Budget for reading everything an evaluation needs; the check write then gets its own. */
@@ -82,6 +84,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
   let log: Logger = pino({ level: "silent" });
   const scheduler = new Scheduler({
     concurrency: options.concurrency ?? 16,
+    perGroup: options.perInstallation ?? 4,
     onError: (key, error) => log.error({ err: error, key }, "agent-policy job failed unexpectedly"),
   });
   metrics.gauge("agent_policy_queue_depth", "Evaluations waiting or running.", () => scheduler.depth);
@@ -123,15 +126,19 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
     const scheduleEvaluation = (req: EvaluationRequest) => {
       const { owner, repo, number } = req.target;
       const key = `pr:${req.installation}:${owner}/${repo}#${number}`.toLowerCase();
-      scheduler.schedule(key, async () => {
-        let session: Session;
-        try {
-          session = await octokitFor(req.installation);
-        } catch (error) {
-          return auditUnreachable(req, error);
-        }
-        await evaluatePullRequest(session.octokit, session.budget, req, env);
-      });
+      scheduler.schedule(
+        key,
+        async () => {
+          let session: Session;
+          try {
+            session = await octokitFor(req.installation);
+          } catch (error) {
+            return auditUnreachable(req, error);
+          }
+          await evaluatePullRequest(session.octokit, session.budget, req, env);
+        },
+        String(req.installation),
+      );
     };
 
     const auditUnreachable = (req: EvaluationRequest, error: unknown) => {
@@ -150,17 +157,21 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
 
     /** Background work that finds PRs first (by commit, open PRs, permission check) and then schedules them. */
     const scheduleLookup = (key: string, installation: number, run: (session: Session) => Promise<void>) => {
-      scheduler.schedule(key, async () => {
-        try {
-          await run(await octokitFor(installation));
-        } catch (error) {
-          metrics.inc("agent_policy_errors_total", { stage: "lookup" });
-          log.error(
-            { key, reason: errorReason(error) },
-            "agent-policy could not find the pull requests to evaluate",
-          );
-        }
-      });
+      scheduler.schedule(
+        key,
+        async () => {
+          try {
+            await run(await octokitFor(installation));
+          } catch (error) {
+            metrics.inc("agent_policy_errors_total", { stage: "lookup" });
+            log.error(
+              { key, reason: errorReason(error) },
+              "agent-policy could not find the pull requests to evaluate",
+            );
+          }
+        },
+        String(installation),
+      );
     };
 
     const dispatch = (intent: Intent, delivery: string) => {

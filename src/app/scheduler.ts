@@ -4,7 +4,8 @@
  * A key is one pull request (or one merge group). Events for a key that is already queued collapse
  * into the queued job (the newest job wins: it carries the newest delivery); an event for a key
  * that is running queues exactly one follow-up, which re-reads the newest state when it starts.
- * Different keys run concurrently up to `concurrency`, so one busy installation never holds up another.
+ * Different keys run concurrently up to `concurrency`; each group (an installation) may take at most
+ * `perGroup` of those workers, so one busy installation cannot occupy them all and hold up another.
  */
 
 export type Job = () => Promise<void>;
@@ -12,17 +13,22 @@ export type Job = () => Promise<void>;
 export interface SchedulerOptions {
   /** Jobs running at once across all keys. */
   concurrency: number;
+  /** Jobs of one group running at once; defaults to `concurrency`. */
+  perGroup?: number;
   /** Called when a job rejects; jobs are expected to handle their own errors, this is the last resort. */
   onError: (key: string, error: unknown) => void;
 }
 
 interface Slot {
+  group: string;
   running: boolean;
   queued: Job | null;
 }
 
 export class Scheduler {
   readonly #concurrency: number;
+  readonly #perGroup: number;
+  readonly #groupActive = new Map<string, number>();
   readonly #onError: SchedulerOptions["onError"];
   readonly #slots = new Map<string, Slot>();
   /** Keys whose queued job waits for a free worker, oldest first. */
@@ -35,11 +41,15 @@ export class Scheduler {
       throw new Error(`concurrency must be a positive integer, got ${options.concurrency}`);
     }
     this.#concurrency = options.concurrency;
+    this.#perGroup = options.perGroup ?? options.concurrency;
+    if (!Number.isInteger(this.#perGroup) || this.#perGroup < 1) {
+      throw new Error(`perGroup must be a positive integer, got ${options.perGroup}`);
+    }
     this.#onError = options.onError;
   }
 
-  /** Queue `job` for `key`; returns "coalesced" when it replaced a job that had not started yet. */
-  schedule(key: string, job: Job): "queued" | "coalesced" {
+  /** Queue `job` for `key` (of `group`); returns "coalesced" when it replaced a job that had not started yet. */
+  schedule(key: string, job: Job, group = key): "queued" | "coalesced" {
     const slot = this.#slots.get(key);
     if (slot) {
       const coalesced = slot.queued !== null;
@@ -48,7 +58,7 @@ export class Scheduler {
       this.#pump();
       return coalesced ? "coalesced" : "queued";
     }
-    this.#slots.set(key, { running: false, queued: job });
+    this.#slots.set(key, { group, running: false, queued: job });
     this.#ready.push(key);
     this.#pump();
     return "queued";
@@ -68,14 +78,21 @@ export class Scheduler {
   }
 
   #pump(): void {
-    while (this.#active < this.#concurrency && this.#ready.length > 0) {
-      const key = this.#ready.shift() as string;
+    while (this.#active < this.#concurrency) {
+      // The oldest waiting key whose group still has room.
+      const index = this.#ready.findIndex((k) => {
+        const slot = this.#slots.get(k);
+        return slot !== undefined && (this.#groupActive.get(slot.group) ?? 0) < this.#perGroup;
+      });
+      if (index < 0) return;
+      const [key] = this.#ready.splice(index, 1) as [string];
       const slot = this.#slots.get(key);
       if (!slot?.queued) continue;
       const job = slot.queued;
       slot.queued = null;
       slot.running = true;
       this.#active++;
+      this.#groupActive.set(slot.group, (this.#groupActive.get(slot.group) ?? 0) + 1);
       void this.#run(key, slot, job);
     }
   }
@@ -87,6 +104,9 @@ export class Scheduler {
       this.#onError(key, error);
     } finally {
       this.#active--;
+      const left = (this.#groupActive.get(slot.group) ?? 1) - 1;
+      if (left > 0) this.#groupActive.set(slot.group, left);
+      else this.#groupActive.delete(slot.group);
       slot.running = false;
       if (slot.queued) this.#ready.push(key);
       else this.#slots.delete(key);

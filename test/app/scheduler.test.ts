@@ -79,3 +79,26 @@ describe("Scheduler", () => {
     expect(() => new Scheduler({ concurrency: 0, onError: () => {} })).toThrow(/positive integer/);
   });
 });
+
+describe("Scheduler fairness", () => {
+  it("keeps room for other installations when one floods the queue", async () => {
+    const s = new Scheduler({ concurrency: 4, perGroup: 2, onError: () => {} });
+    const gate = deferred();
+    const started: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      s.schedule(
+        `a-${i}`,
+        async () => {
+          started.push(`a-${i}`);
+          await gate.promise;
+        },
+        "installation-a",
+      );
+    }
+    s.schedule("b-0", async () => void started.push("b-0"), "installation-b");
+    expect(started).toEqual(["a-0", "a-1", "b-0"]);
+    gate.resolve();
+    await s.idle();
+    expect(started).toHaveLength(6);
+  });
+});
