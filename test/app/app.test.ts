@@ -417,3 +417,19 @@ describe("the policy", () => {
     ]);
   });
 });
+
+describe("the App's own identity", () => {
+  it("asks GitHub for the App's slug once when it is not configured", async () => {
+    const t = await testApp({ appSlug: undefined });
+    const app = nock(API).get("/app").once().reply(200, { id: APP_ID, slug: "agent-policy" });
+    tokenFor(1);
+    for (const delivery of ["d-1", "d-2"]) {
+      githubReads();
+      nock(API).post(`/repos/${OWNER}/${REPO}/check-runs`).reply(201, { id: 1 });
+      await deliver(t, "pull_request", pullRequestEvent("synchronize"), delivery);
+    }
+    expect(app.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(t.audit.map((r) => r.check)).toEqual(["created", "created"]);
+  });
+});
