@@ -4,23 +4,44 @@
  * TypeScript types and of the JSON Schema shipped for editors (schema/scenario.schema.json).
  */
 import { z } from "zod";
-import type { Actor, ChangedFile, CheckRun, Comment, Commit, GitIdentity, PrFacts, Review, TimelineEvent } from "./model.js";
+import type {
+  Actor,
+  ChangedFile,
+  CheckRun,
+  Comment,
+  Commit,
+  GitIdentity,
+  PrFacts,
+  Review,
+  TimelineEvent,
+} from "./model.js";
 
 const login = z.string().min(1).max(100);
 const actor = z
   .union([login, z.strictObject({ login, type: z.enum(["User", "Bot", "Organization"]).default("User") })])
-  .describe('A login ("alice", "renovate[bot]") or { login, type }. Logins ending in [bot] are Bot accounts.');
+  .describe(
+    'A login ("alice", "renovate[bot]") or { login, type }. Logins ending in [bot] are Bot accounts.',
+  );
 const gitIdentity = z
-  .union([z.string(), z.strictObject({ name: z.string(), email: z.string(), login: login.nullable().optional() })])
+  .union([
+    z.string(),
+    z.strictObject({ name: z.string(), email: z.string(), login: login.nullable().optional() }),
+  ])
   .describe('"Name <email>" or { name, email, login }.');
 const when = z.string().describe("ISO 8601 time; events are ordered by it.").optional();
 
 const fileSchema = z.strictObject({
   path: z.string().min(1),
   previous_path: z.string().optional(),
-  status: z.enum(["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"]).default("modified"),
+  status: z
+    .enum(["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"])
+    .default("modified"),
   added: z.array(z.string()).optional().describe("Added lines; a patch is built from them."),
-  patch: z.string().nullable().optional().describe("A unified diff hunk; null = GitHub sent none (too large)."),
+  patch: z
+    .string()
+    .nullable()
+    .optional()
+    .describe("A unified diff hunk; null = GitHub sent none (too large)."),
 });
 
 const eventSchema = z.union([
@@ -37,7 +58,10 @@ const eventSchema = z.union([
 export const scenarioSchema = z
   .strictObject({
     name: z.string().min(1).describe("What the scenario shows, in one line."),
-    policy: z.string().optional().describe("Policy file, relative to this file. Default: the built-in default policy."),
+    policy: z
+      .string()
+      .optional()
+      .describe("Policy file, relative to this file. Default: the built-in default policy."),
     pr: z.strictObject({
       author: actor,
       title: z.string().default("Change"),
@@ -62,7 +86,10 @@ export const scenarioSchema = z
           z.strictObject({
             by: actor,
             state: z.enum(["approved", "changes_requested", "commented", "dismissed"]).default("approved"),
-            on: z.enum(["head", "old"]).default("head").describe("Whether the review is of the head commit or an older one."),
+            on: z
+              .enum(["head", "old"])
+              .default("head")
+              .describe("Whether the review is of the head commit or an older one."),
             at: when,
           }),
         )
@@ -94,7 +121,13 @@ export const scenarioSchema = z
         )
         .default([]),
       statuses: z
-        .array(z.strictObject({ context: z.string(), state: z.enum(["success", "pending", "failure", "error"]), by: actor.nullable() }))
+        .array(
+          z.strictObject({
+            context: z.string(),
+            state: z.enum(["success", "pending", "failure", "error"]),
+            by: actor.nullable(),
+          }),
+        )
         .default([]),
       auto_merge: z.strictObject({ by: actor.nullable(), at: when }).nullable().default(null),
       people: z
@@ -107,7 +140,9 @@ export const scenarioSchema = z
         )
         .default({})
         .describe("Repository permission and team memberships of people, by login."),
-      truncated: z.strictObject({ files: z.number().int().optional(), commits: z.number().int().optional() }).optional()
+      truncated: z
+        .strictObject({ files: z.number().int().optional(), commits: z.number().int().optional() })
+        .optional()
         .describe("Counts GitHub reports beyond what is listed, to test fail-closed truncation."),
     }),
     expect: z.strictObject({
@@ -116,7 +151,10 @@ export const scenarioSchema = z
       requesters: z.array(login).optional(),
       categories: z.array(z.string()).optional().describe("Exactly these categories are touched."),
       rules: z
-        .record(z.string(), z.strictObject({ met: z.boolean().optional(), counted: z.array(login).optional() }))
+        .record(
+          z.string(),
+          z.strictObject({ met: z.boolean().optional(), counted: z.array(login).optional() }),
+        )
         .optional()
         .describe("Rules that must apply, with what must hold of each."),
       not_rules: z.array(z.string()).optional().describe("Rules that must NOT apply."),
@@ -177,12 +215,28 @@ export function scenarioFacts(s: Scenario, owner = "acme", repo = "app"): PrFact
   const timeline: TimelineEvent[] = pr.events.map((e) => {
     const by = e.by === null ? null : toActor(e.by);
     const t = at(e.at);
-    if ("labeled" in e) return { kind: "labeled", label: e.labeled, actor: by, viaApp: e.via_app ? { slug: e.via_app } : null, at: t };
-    if ("unlabeled" in e) return { kind: "unlabeled", label: e.unlabeled, actor: by, viaApp: e.via_app ? { slug: e.via_app } : null, at: t };
+    if ("labeled" in e)
+      return {
+        kind: "labeled",
+        label: e.labeled,
+        actor: by,
+        viaApp: e.via_app ? { slug: e.via_app } : null,
+        at: t,
+      };
+    if ("unlabeled" in e)
+      return {
+        kind: "unlabeled",
+        label: e.unlabeled,
+        actor: by,
+        viaApp: e.via_app ? { slug: e.via_app } : null,
+        at: t,
+      };
     if ("auto_merge_enabled" in e) return { kind: "auto_merge_enabled", actor: by, at: t };
     if ("added_to_merge_queue" in e) return { kind: "added_to_merge_queue", actor: by, at: t };
-    if ("review_dismissed" in e) return { kind: "review_dismissed", actor: by, reviewer: e.review_dismissed, at: t };
-    if ("review_request_removed" in e) return { kind: "review_request_removed", actor: by, reviewer: e.review_request_removed, at: t };
+    if ("review_dismissed" in e)
+      return { kind: "review_dismissed", actor: by, reviewer: e.review_dismissed, at: t };
+    if ("review_request_removed" in e)
+      return { kind: "review_request_removed", actor: by, reviewer: e.review_request_removed, at: t };
     if ("assigned" in e) return { kind: "assigned", actor: by, assignee: toActor(e.assigned), at: t };
     return { kind: "copilot_work_started", actor: by, at: t };
   });
@@ -213,11 +267,16 @@ export function scenarioFacts(s: Scenario, owner = "acme", repo = "app"): PrFact
     conclusion: c.status === "completed" ? c.conclusion : null,
     app: c.app ? { slug: c.app } : null,
   }));
-  const autoMerge = pr.auto_merge ? { enabledBy: pr.auto_merge.by === null ? null : toActor(pr.auto_merge.by), at: at(pr.auto_merge.at) } : null;
+  const autoMerge = pr.auto_merge
+    ? { enabledBy: pr.auto_merge.by === null ? null : toActor(pr.auto_merge.by), at: at(pr.auto_merge.at) }
+    : null;
   const people = Object.fromEntries(
     Object.entries(pr.people).map(([who, p]) => [
       who,
-      { ...(p.permission ? { permission: p.permission } : {}), teams: Object.fromEntries(p.teams.map((t) => [t.toLowerCase(), true])) },
+      {
+        ...(p.permission ? { permission: p.permission } : {}),
+        teams: Object.fromEntries(p.teams.map((t) => [t.toLowerCase(), true])),
+      },
     ]),
   );
   const n = (k: number, reported = k) => ({ reported, fetched: k });
@@ -231,15 +290,35 @@ export function scenarioFacts(s: Scenario, owner = "acme", repo = "app"): PrFact
     state: "open",
     draft: pr.draft,
     base: { ref: pr.base, sha: BASE_SHA },
-    head: { ref: pr.head, sha: HEAD_SHA, repoFullName: pr.fork ? `${author.login}/${repo}` : `${owner}/${repo}` },
-    commits: commits.length > 0 ? commits : [{ sha: HEAD_SHA, message: "change", author: { name: author.login, email: "", login: author.login }, committer: { name: author.login, email: "", login: author.login }, coAuthors: [], verified: false }],
+    head: {
+      ref: pr.head,
+      sha: HEAD_SHA,
+      repoFullName: pr.fork ? `${author.login}/${repo}` : `${owner}/${repo}`,
+    },
+    commits:
+      commits.length > 0
+        ? commits
+        : [
+            {
+              sha: HEAD_SHA,
+              message: "change",
+              author: { name: author.login, email: "", login: author.login },
+              committer: { name: author.login, email: "", login: author.login },
+              coAuthors: [],
+              verified: false,
+            },
+          ],
     files,
     reviews,
     labels: pr.labels,
     comments,
     timeline,
     checkRuns,
-    statuses: pr.statuses.map((s) => ({ context: s.context, state: s.state, creator: s.by === null ? null : toActor(s.by) })),
+    statuses: pr.statuses.map((s) => ({
+      context: s.context,
+      state: s.state,
+      creator: s.by === null ? null : toActor(s.by),
+    })),
     autoMerge,
     people,
     counts: {
@@ -253,4 +332,9 @@ export function scenarioFacts(s: Scenario, owner = "acme", repo = "app"): PrFact
     },
     gaps: [],
   };
+}
+
+/** The scenario JSON Schema's exact text (schema/scenario.schema.json), for editors and for the sync test. */
+export function renderScenarioJsonSchema(): string {
+  return `${JSON.stringify(z.toJSONSchema(scenarioSchema, { target: "draft-2020-12", io: "input" }), null, 2)}\n`;
 }
