@@ -18,7 +18,9 @@ export function generatedSections(): Record<string, string> {
     categories: [
       "| category | globs (minimatch, dot files included, case-insensitive) |",
       "| --- | --- |",
-      ...Object.entries(BUILTIN_CATEGORIES).map(([name, globs]) => `| ${name} | ${list(globs).replaceAll("|", "\\|")} |`),
+      ...Object.entries(BUILTIN_CATEGORIES).map(
+        ([name, globs]) => `| ${name} | ${list(globs).replaceAll("|", "\\|")} |`,
+      ),
     ].join("\n"),
     "promotion-builtins": [
       `- **Protected labels**: ${list(PROTECTED_LABELS)} (plus \`promotion.labels\`).`,

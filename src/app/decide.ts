@@ -49,7 +49,14 @@ export interface DecideFailure {
 }
 
 export type Decided =
-  | { ok: true; decision: Decision; gathered: Gathered; labels: string[]; autoMergeOn: boolean; policySource: string }
+  | {
+      ok: true;
+      decision: Decision;
+      gathered: Gathered;
+      labels: string[];
+      autoMergeOn: boolean;
+      policySource: string;
+    }
   | DecideFailure;
 
 export async function decide(

@@ -6,9 +6,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { findScenarioFiles, runScenario } from "./scenarios.js";
-import { explain } from "./explain.js";
 import { formatPolicyError, loadPolicy } from "../policy/index.js";
+import { explain } from "./explain.js";
+import { findScenarioFiles, runScenario } from "./scenarios.js";
 
 const USAGE = `Usage:
   agent-policy validate [FILE]                 Validate a policy file (default: .github/agent-policy.yml)
@@ -48,7 +48,9 @@ async function test(args: string[]): Promise<number> {
       process.stdout.write(`✓ ${outcome.name}\n`);
     } else {
       failed++;
-      process.stdout.write(`✗ ${outcome.name} (${file})\n${outcome.failures.map((f) => `    ${f}`).join("\n")}\n`);
+      process.stdout.write(
+        `✗ ${outcome.name} (${file})\n${outcome.failures.map((f) => `    ${f}`).join("\n")}\n`,
+      );
     }
   }
   process.stdout.write(`\n${files.length - failed} passed, ${failed} failed\n`);
@@ -58,7 +60,12 @@ async function test(args: string[]): Promise<number> {
 async function explainCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { repo: { type: "string" }, pr: { type: "string" }, token: { type: "string" }, "api-url": { type: "string" } },
+    options: {
+      repo: { type: "string" },
+      pr: { type: "string" },
+      token: { type: "string" },
+      "api-url": { type: "string" },
+    },
   });
   const [owner, name] = (values.repo ?? "").split("/");
   const number = Number(values.pr);

@@ -3,8 +3,8 @@
  * and print the check run the app would write. A dry run before installing the app.
  */
 import { ProbotOctokit } from "probot";
-import { PolicyCache } from "../app/policies.js";
 import { decide } from "../app/decide.js";
+import { PolicyCache } from "../app/policies.js";
 import { createPeopleCaches } from "../github/gather.js";
 import { renderDecision } from "../report/render.js";
 

@@ -2,11 +2,11 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { parse } from "yaml";
-import { evaluate } from "../engine/evaluate.js";
 import type { Decision } from "../engine/decision.js";
+import { evaluate } from "../engine/evaluate.js";
 import { type Scenario, scenarioFacts, scenarioSchema } from "../facts/scenario.js";
-import type { Policy } from "../policy/model.js";
 import { defaultPolicy, formatPolicyError, loadPolicy } from "../policy/index.js";
+import type { Policy } from "../policy/model.js";
 
 export interface ScenarioOutcome {
   file: string;
@@ -65,12 +65,15 @@ export async function runScenario(file: string): Promise<ScenarioOutcome> {
     return {
       file,
       name: file,
-      failures: parsed.error.issues.map((i) => `invalid scenario at ${i.path.join(".") || "(top)"}: ${i.message}`),
+      failures: parsed.error.issues.map(
+        (i) => `invalid scenario at ${i.path.join(".") || "(top)"}: ${i.message}`,
+      ),
     };
   }
   const scenario = parsed.data;
   const policy = await policyFor(file, scenario.policy);
-  if (typeof policy === "string") return { file, name: scenario.name, failures: [`invalid policy:\n${policy}`] };
+  if (typeof policy === "string")
+    return { file, name: scenario.name, failures: [`invalid policy:\n${policy}`] };
   const decision = evaluate(policy, scenarioFacts(scenario));
   return { file, name: scenario.name, failures: compare(scenario.expect, decision) };
 }
@@ -84,35 +87,47 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 function compare(expect: Scenario["expect"], d: Decision): string[] {
   const f: string[] = [];
   const show = (xs: readonly string[]) => `[${xs.join(", ")}]`;
-  if (d.verdict !== expect.verdict) f.push(`verdict: expected ${expect.verdict}, got ${d.verdict} (${d.title})`);
-  if (expect.kind && d.identity.kind !== expect.kind) f.push(`kind: expected ${expect.kind}, got ${d.identity.kind}`);
+  if (d.verdict !== expect.verdict)
+    f.push(`verdict: expected ${expect.verdict}, got ${d.verdict} (${d.title})`);
+  if (expect.kind && d.identity.kind !== expect.kind)
+    f.push(`kind: expected ${expect.kind}, got ${d.identity.kind}`);
   if (expect.requesters) {
     const got = d.identity.requesters.map((r) => r.login);
-    if (!sameSet(got, expect.requesters)) f.push(`requesters: expected ${show(expect.requesters)}, got ${show(got)}`);
+    if (!sameSet(got, expect.requesters))
+      f.push(`requesters: expected ${show(expect.requesters)}, got ${show(got)}`);
   }
   if (expect.categories) {
     const got = d.categories.map((c) => c.name);
-    if (!sameSet(got, expect.categories)) f.push(`categories: expected ${show(expect.categories)}, got ${show(got)}`);
+    if (!sameSet(got, expect.categories))
+      f.push(`categories: expected ${show(expect.categories)}, got ${show(got)}`);
   }
   for (const [name, want] of Object.entries(expect.rules ?? {})) {
     const rule = d.rules.find((r) => r.name === name);
     if (!rule) {
-      f.push(`rule "${name}" was expected to apply but did not (applied: ${show(d.rules.map((r) => r.name))})`);
+      f.push(
+        `rule "${name}" was expected to apply but did not (applied: ${show(d.rules.map((r) => r.name))})`,
+      );
       continue;
     }
-    if (want.met !== undefined && rule.met !== want.met) f.push(`rule "${name}": expected met=${want.met}, got met=${rule.met}`);
+    if (want.met !== undefined && rule.met !== want.met)
+      f.push(`rule "${name}": expected met=${want.met}, got met=${rule.met}`);
     if (want.counted && !sameSet(rule.approvals.counted, want.counted)) {
-      f.push(`rule "${name}": expected approvals from ${show(want.counted)}, counted ${show(rule.approvals.counted)}`);
+      f.push(
+        `rule "${name}": expected approvals from ${show(want.counted)}, counted ${show(rule.approvals.counted)}`,
+      );
     }
   }
-  for (const name of expect.not_rules ?? []) if (d.rules.some((r) => r.name === name)) f.push(`rule "${name}" applied but was expected not to`);
+  for (const name of expect.not_rules ?? [])
+    if (d.rules.some((r) => r.name === name)) f.push(`rule "${name}" applied but was expected not to`);
   if (expect.violations) {
     const got = d.violations.map((v) => v.kind);
-    if (!sameSet(got, expect.violations)) f.push(`violations: expected ${show(expect.violations)}, got ${show(got)}`);
+    if (!sameSet(got, expect.violations))
+      f.push(`violations: expected ${show(expect.violations)}, got ${show(got)}`);
   }
   if (expect.findings) {
     const got = d.findings.map((x) => x.rule);
-    if (!sameSet(got, expect.findings)) f.push(`findings: expected ${show(expect.findings)}, got ${show(got)}`);
+    if (!sameSet(got, expect.findings))
+      f.push(`findings: expected ${show(expect.findings)}, got ${show(got)}`);
   }
   return f;
 }

@@ -61,7 +61,10 @@ export function assessReviews(
       continue;
     }
     if (cls !== "human") {
-      verdict(false, cls === "unknown" ? "reviewer is not attributed to an account" : `reviewer is ${an(cls)}`);
+      verdict(
+        false,
+        cls === "unknown" ? "reviewer is not attributed to an account" : `reviewer is ${an(cls)}`,
+      );
       continue;
     }
     if (review.state === "CHANGES_REQUESTED") {
@@ -75,7 +78,10 @@ export function assessReviews(
       continue;
     }
     if (policy.approvals.dismissOnPush && review.commitSha !== facts.head.sha) {
-      verdict(false, `approved an older commit${short(review.commitSha)}, not the head${short(facts.head.sha)}`);
+      verdict(
+        false,
+        `approved an older commit${short(review.commitSha)}, not the head${short(facts.head.sha)}`,
+      );
       continue;
     }
     eligible.push({ login, review });
@@ -92,7 +98,8 @@ function exclusion(
 ): string | null {
   if (login === author) return "is the PR author";
   if (excluded.requesters.has(login)) return "asked the agent for this work (requester)";
-  if (excludeContributors && excluded.contributors.has(login)) return "authored, committed or co-authored a commit in this PR";
+  if (excludeContributors && excluded.contributors.has(login))
+    return "authored, committed or co-authored a commit in this PR";
   return null;
 }
 

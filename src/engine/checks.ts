@@ -10,7 +10,10 @@ import type { CheckResult, Violation } from "./decision.js";
 
 const FAILED = new Set(["failure", "cancelled", "timed_out", "action_required", "startup_failure", "stale"]);
 
-export function evaluateCheck(req: RequiredCheck, facts: PrFacts): { result: CheckResult; spoofs: Violation[] } {
+export function evaluateCheck(
+  req: RequiredCheck,
+  facts: PrFacts,
+): { result: CheckResult; spoofs: Violation[] } {
   const named = facts.checkRuns.filter((c) => c.name === req.name);
   const statuses = facts.statuses.filter((s) => s.context === req.name);
   const pinned = req.app?.toLowerCase();
@@ -19,30 +22,64 @@ export function evaluateCheck(req: RequiredCheck, facts: PrFacts): { result: Che
   if (pinned) {
     for (const c of named) {
       if (c.app?.slug.toLowerCase() === pinned) continue;
-      spoofs.push(spoof(req, `check run \`${req.name}\` was posted by ${c.app ? `app \`${c.app.slug}\`` : "an unknown source"}`, c.app?.slug ?? null));
+      spoofs.push(
+        spoof(
+          req,
+          `check run \`${req.name}\` was posted by ${c.app ? `app \`${c.app.slug}\`` : "an unknown source"}`,
+          c.app?.slug ?? null,
+        ),
+      );
     }
     for (const s of statuses) {
-      spoofs.push(spoof(req, `commit status \`${req.name}\` was set by ${s.creator ? `\`${s.creator.login}\`` : "an unknown account"}`, s.creator?.login ?? null));
+      spoofs.push(
+        spoof(
+          req,
+          `commit status \`${req.name}\` was set by ${s.creator ? `\`${s.creator.login}\`` : "an unknown account"}`,
+          s.creator?.login ?? null,
+        ),
+      );
     }
   }
   const latest = latestPerApp(fromApp);
   const base = { name: req.name, ...(req.app ? { app: req.app } : {}) };
-  const failed = latest.find((c) => c.status === "completed" && c.conclusion !== null && FAILED.has(c.conclusion));
-  if (failed) return { result: { ...base, state: "failed", detail: `concluded ${failed.conclusion}` }, spoofs };
+  const failed = latest.find(
+    (c) => c.status === "completed" && c.conclusion !== null && FAILED.has(c.conclusion),
+  );
+  if (failed)
+    return { result: { ...base, state: "failed", detail: `concluded ${failed.conclusion}` }, spoofs };
   const ok = latest.find((c) => c.status === "completed" && c.conclusion === "success");
-  if (ok && latest.every((c) => c.status === "completed")) return { result: { ...base, state: "met", detail: "succeeded" }, spoofs };
-  if (latest.some((c) => c.status !== "completed")) return { result: { ...base, state: "pending", detail: "still running" }, spoofs };
+  if (ok && latest.every((c) => c.status === "completed"))
+    return { result: { ...base, state: "met", detail: "succeeded" }, spoofs };
+  if (latest.some((c) => c.status !== "completed"))
+    return { result: { ...base, state: "pending", detail: "still running" }, spoofs };
   if (latest.length > 0) {
     const c = latest[0] as CheckRun;
-    return { result: { ...base, state: "failed", detail: `concluded ${c.conclusion ?? "without a conclusion"}, which does not count` }, spoofs };
+    return {
+      result: {
+        ...base,
+        state: "failed",
+        detail: `concluded ${c.conclusion ?? "without a conclusion"}, which does not count`,
+      },
+      spoofs,
+    };
   }
   if (!pinned && statuses.length > 0) {
     const s = statuses[statuses.length - 1];
-    if (s?.state === "success") return { result: { ...base, state: "met", detail: "status succeeded" }, spoofs };
-    if (s?.state === "pending") return { result: { ...base, state: "pending", detail: "status pending" }, spoofs };
+    if (s?.state === "success")
+      return { result: { ...base, state: "met", detail: "status succeeded" }, spoofs };
+    if (s?.state === "pending")
+      return { result: { ...base, state: "pending", detail: "status pending" }, spoofs };
     return { result: { ...base, state: "failed", detail: `status ${s?.state}` }, spoofs };
   }
-  if (spoofs.length > 0) return { result: { ...base, state: "spoofed", detail: `only posted by the wrong source; must come from app \`${req.app}\`` }, spoofs };
+  if (spoofs.length > 0)
+    return {
+      result: {
+        ...base,
+        state: "spoofed",
+        detail: `only posted by the wrong source; must come from app \`${req.app}\``,
+      },
+      spoofs,
+    };
   return { result: { ...base, state: "missing", detail: "not reported yet" }, spoofs };
 }
 
@@ -58,7 +95,8 @@ function spoof(req: RequiredCheck, what: string, actor: string | null): Violatio
     kind: "spoofed_check",
     actor,
     evidence: `${what}, but the policy requires it from app \`${req.app}\`; it does not count`,
-    clears: "clears when the impostor check or status is gone from the head commit (push a new commit); the real check must come from the pinned app",
+    clears:
+      "clears when the impostor check or status is gone from the head commit (push a new commit); the real check must come from the pinned app",
   };
 }
 

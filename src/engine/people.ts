@@ -14,7 +14,10 @@ export function permissionAtLeast(have: Permission, need: Permission): boolean {
 export function hasPermission(facts: PrFacts, login: string, need: Permission): boolean | undefined {
   const known = facts.people[login]?.permission;
   if (known !== undefined) return permissionAtLeast(known, need);
-  if (RANK[need] <= RANK.write && facts.reviews.some((r) => r.author.login === login && r.authorCanPush === true)) {
+  if (
+    RANK[need] <= RANK.write &&
+    facts.reviews.some((r) => r.author.login === login && r.authorCanPush === true)
+  ) {
     return true;
   }
   return undefined;

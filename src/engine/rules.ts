@@ -28,7 +28,9 @@ export function ruleApplies(cond: RuleCondition | undefined, ctx: MatchContext):
   };
   const lower = (xs: readonly string[]) => new Set(xs.map((x) => x.toLowerCase()));
   const ok =
-    check(cond.author, () => (cond.author?.includes(ctx.identity.kind) ? `author is ${describeKind(ctx.identity)}` : null)) &&
+    check(cond.author, () =>
+      cond.author?.includes(ctx.identity.kind) ? `author is ${describeKind(ctx.identity)}` : null,
+    ) &&
     check(cond.agents, () => {
       const wanted = lower(cond.agents ?? []);
       const agent = ctx.identity.agents.find(
@@ -39,16 +41,22 @@ export function ruleApplies(cond: RuleCondition | undefined, ctx: MatchContext):
     check(cond.categories, () => {
       const wanted = lower(cond.categories ?? []);
       const hit = ctx.categories.find((c) => wanted.has(c.name.toLowerCase()));
-      return hit ? `touches ${hit.name} (${hit.files[0]}${hit.files.length > 1 ? ` and ${hit.files.length - 1} more` : ""})` : null;
+      return hit
+        ? `touches ${hit.name} (${hit.files[0]}${hit.files.length > 1 ? ` and ${hit.files.length - 1} more` : ""})`
+        : null;
     }) &&
     check(cond.paths, () => {
       const globs = compiled(cond.paths ?? []);
       const f = ctx.facts.files.find(
-        (x) => firstMatch(globs, x.path) >= 0 || (x.previousPath !== undefined && firstMatch(globs, x.previousPath) >= 0),
+        (x) =>
+          firstMatch(globs, x.path) >= 0 ||
+          (x.previousPath !== undefined && firstMatch(globs, x.previousPath) >= 0),
       );
       return f ? `changes ${f.path}` : null;
     }) &&
-    check(cond.base, () => (firstMatch(compiled(cond.base ?? []), ctx.facts.base.ref) >= 0 ? `targets ${ctx.facts.base.ref}` : null)) &&
+    check(cond.base, () =>
+      firstMatch(compiled(cond.base ?? []), ctx.facts.base.ref) >= 0 ? `targets ${ctx.facts.base.ref}` : null,
+    ) &&
     check(cond.labels, () => {
       const wanted = lower(cond.labels ?? []);
       const label = ctx.facts.labels.find((l) => wanted.has(l.toLowerCase()));
@@ -81,7 +89,12 @@ export function evaluateRule(
   const result: RuleResult = {
     name: rule.name,
     because,
-    approvals: { required: rule.require.approvals, counted, notCounted, eligible: describeApprovers(rule.require.from) },
+    approvals: {
+      required: rule.require.approvals,
+      counted,
+      notCounted,
+      eligible: describeApprovers(rule.require.from),
+    },
     checks: checks.map((c) => c.result),
     met: counted.length >= rule.require.approvals && checks.every((c) => c.result.state === "met"),
   };

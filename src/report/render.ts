@@ -45,27 +45,56 @@ export function renderDecision(d: Decision): CheckRunOutput {
   const summary = [
     `${ICON[d.verdict]} **${esc(d.title)}**`,
     "",
-    ...section("Next steps", d.nextSteps.map((s, i) => `${i + 1}. ${esc(s)}`)),
-    ...(d.errors.length > 0 ? section("Could not evaluate", d.errors.map((e) => `- ${esc(e)}`)) : []),
+    ...section(
+      "Next steps",
+      d.nextSteps.map((s, i) => `${i + 1}. ${esc(s)}`),
+    ),
+    ...(d.errors.length > 0
+      ? section(
+          "Could not evaluate",
+          d.errors.map((e) => `- ${esc(e)}`),
+        )
+      : []),
     ...identitySection(d),
     ...(d.violations.length > 0
       ? section(
           "Promotion-chain violations",
-          limit(d.violations.map((v) => `- **${v.kind.replaceAll("_", " ")}** — ${esc(v.evidence)}. _Clears:_ ${esc(v.clears)}.`)),
+          limit(
+            d.violations.map(
+              (v) => `- **${v.kind.replaceAll("_", " ")}** — ${esc(v.evidence)}. _Clears:_ ${esc(v.clears)}.`,
+            ),
+          ),
         )
       : []),
     ...(d.findings.length > 0
       ? section(
           "Findings in added lines",
-          limit(d.findings.map((f) => `- ${f.severity.toUpperCase()} \`${esc(f.rule)}\` in ${code(f.path)}:${f.line} — ${esc(f.message)} (${code(f.excerpt)})`)),
+          limit(
+            d.findings.map(
+              (f) =>
+                `- ${f.severity.toUpperCase()} \`${esc(f.rule)}\` in ${code(f.path)}:${f.line} — ${esc(f.message)} (${code(f.excerpt)})`,
+            ),
+          ),
         )
       : []),
-    ...(d.blocking.length > 0 ? section("Changes requested", d.blocking.map((b) => `- ${esc(b)}`)) : []),
+    ...(d.blocking.length > 0
+      ? section(
+          "Changes requested",
+          d.blocking.map((b) => `- ${esc(b)}`),
+        )
+      : []),
     ...rulesSection(d.rules),
     ...reviewsSection(d),
     ...categoriesSection(d),
     ...(d.cleared.length > 0
-      ? section("Cleared", limit(d.cleared.map((v) => `- ${v.kind.replaceAll("_", " ")}: ${esc(v.evidence)} — cleared by @${esc(v.clearedBy)}`)))
+      ? section(
+          "Cleared",
+          limit(
+            d.cleared.map(
+              (v) => `- ${v.kind.replaceAll("_", " ")}: ${esc(v.evidence)} — cleared by @${esc(v.clearedBy)}`,
+            ),
+          ),
+        )
       : []),
     `<sub>Policy: ${esc(d.policySource)} · head ${d.headSha.slice(0, 7)}</sub>`,
   ].join("\n");
@@ -100,21 +129,37 @@ export function renderFailure(headline: string, reasons: readonly string[]): Che
 
 /** Equal fingerprints mean equal check runs: the app skips the write. */
 export function fingerprint(o: CheckRunOutput): string {
-  return createHash("sha256").update(JSON.stringify([o.status, o.conclusion, o.title, o.summary, o.text, o.annotations])).digest("hex").slice(0, 32);
+  return createHash("sha256")
+    .update(JSON.stringify([o.status, o.conclusion, o.title, o.summary, o.text, o.annotations]))
+    .digest("hex")
+    .slice(0, 32);
 }
 
 function identitySection(d: Decision): string[] {
   const id = d.identity;
-  const kind = id.kind === "agent" ? (id.assisted ? "agent-assisted (weak markers only)" : "AI agent") : id.kind;
+  const kind =
+    id.kind === "agent" ? (id.assisted ? "agent-assisted (weak markers only)" : "AI agent") : id.kind;
   const lines = [`- **Author:** @${esc(id.author)} — ${kind}`];
   if (id.agents.length > 0) {
-    lines.push(`- **Agents and bots:** ${id.agents.map((a) => `${esc(a.name)}${a.login ? ` (${code(a.login)})` : ""}${a.owner ? `, owner ${esc(a.owner)}` : ""}`).join("; ")}`);
+    lines.push(
+      `- **Agents and bots:** ${id.agents.map((a) => `${esc(a.name)}${a.login ? ` (${code(a.login)})` : ""}${a.owner ? `, owner ${esc(a.owner)}` : ""}`).join("; ")}`,
+    );
   }
   if (id.requesters.length > 0) {
-    lines.push(`- **Requested by:** ${id.requesters.map((r) => `@${esc(r.login)} (${esc(r.evidence)})`).join("; ")}`);
+    lines.push(
+      `- **Requested by:** ${id.requesters.map((r) => `@${esc(r.login)} (${esc(r.evidence)})`).join("; ")}`,
+    );
   }
-  for (const e of limit(id.strong.map((e) => `- Strong evidence — ${esc(e.signal)}: ${esc(e.detail)}`), 10)) lines.push(e);
-  for (const e of limit(id.weak.map((e) => `- Weak evidence — ${esc(e.signal)}: ${esc(e.detail)}`), 10)) lines.push(e);
+  for (const e of limit(
+    id.strong.map((e) => `- Strong evidence — ${esc(e.signal)}: ${esc(e.detail)}`),
+    10,
+  ))
+    lines.push(e);
+  for (const e of limit(
+    id.weak.map((e) => `- Weak evidence — ${esc(e.signal)}: ${esc(e.detail)}`),
+    10,
+  ))
+    lines.push(e);
   return section("Who", lines);
 }
 
@@ -126,22 +171,35 @@ function rulesSection(rules: readonly RuleResult[]): string[] {
         ? "—"
         : `${r.approvals.counted.length}/${r.approvals.required}${r.approvals.counted.length > 0 ? ` (${r.approvals.counted.map((l) => `@${esc(l)}`).join(", ")})` : ""} from ${esc(r.approvals.eligible)}`;
     const notCounted = r.approvals.notCounted.map((n) => `@${esc(n.login)}: ${esc(n.reason)}`).join("; ");
-    const checks = r.checks.length === 0 ? "—" : r.checks.map((c) => `${esc(c.name)}: ${c.state}`).join("<br>");
+    const checks =
+      r.checks.length === 0 ? "—" : r.checks.map((c) => `${esc(c.name)}: ${c.state}`).join("<br>");
     return `| ${r.met ? "✅" : "❌"} ${esc(r.name)} | ${esc(r.because.join("; "))} | ${approvals}${notCounted ? `<br>not counted: ${notCounted}` : ""} | ${checks} |`;
   });
-  return section("Rules", ["| Rule | Applies because | Approvals | Checks |", "| --- | --- | --- | --- |", ...limit(rows)]);
+  return section("Rules", [
+    "| Rule | Applies because | Approvals | Checks |",
+    "| --- | --- | --- | --- |",
+    ...limit(rows),
+  ]);
 }
 
 function reviewsSection(d: Decision): string[] {
   if (d.reviews.length === 0) return [];
-  const rows = d.reviews.map((r) => `| @${esc(r.reviewer)} | ${r.state.toLowerCase().replaceAll("_", " ")} | ${r.counted ? "✅ counts" : "❌ does not count"} | ${esc(r.reason)} |`);
-  return section("Reviews", ["| Reviewer | Latest review | Counted | Why |", "| --- | --- | --- | --- |", ...limit(rows)]);
+  const rows = d.reviews.map(
+    (r) =>
+      `| @${esc(r.reviewer)} | ${r.state.toLowerCase().replaceAll("_", " ")} | ${r.counted ? "✅ counts" : "❌ does not count"} | ${esc(r.reason)} |`,
+  );
+  return section("Reviews", [
+    "| Reviewer | Latest review | Counted | Why |",
+    "| --- | --- | --- | --- |",
+    ...limit(rows),
+  ]);
 }
 
 function categoriesSection(d: Decision): string[] {
   if (d.categories.length === 0) return [];
   const rows = d.categories.map(
-    (c) => `| ${esc(c.name)} | ${c.files.slice(0, 10).map(code).join(", ")}${c.files.length > 10 ? ` and ${c.files.length - 10} more` : ""} |`,
+    (c) =>
+      `| ${esc(c.name)} | ${c.files.slice(0, 10).map(code).join(", ")}${c.files.length > 10 ? ` and ${c.files.length - 10} more` : ""} |`,
   );
   return section("Sensitive changes", ["| Category | Files |", "| --- | --- |", ...limit(rows)]);
 }

@@ -117,21 +117,61 @@ interface Provider {
 }
 
 const PROVIDERS: readonly Provider[] = [
-  { rule: "aws-access-key-id", env: "AWS_ACCESS_KEY_ID", make: (r) => r.pick(["AKIA", "ASIA"]) + r.str(BASE32, 16) },
+  {
+    rule: "aws-access-key-id",
+    env: "AWS_ACCESS_KEY_ID",
+    make: (r) => r.pick(["AKIA", "ASIA"]) + r.str(BASE32, 16),
+  },
   { rule: "gcp-api-key", env: "GOOGLE_API_KEY", make: (r) => `AIza${r.b64url(35)}` },
   { rule: "gcp-api-key", env: "GEMINI_API_KEY", make: (r) => `AIzaSy${r.b64url(33)}` },
-  { rule: "azure-ad-client-secret", env: "AZURE_CLIENT_SECRET", make: (r) => `${r.alnum(3)}${r.int(0, 9)}Q~${r.str(`${ALNUM}_~.-`, 33).replace(/[.~_-]$/, "x")}` },
-  { rule: "github-token", env: "GITHUB_TOKEN", make: (r) => `${r.pick(["ghp", "gho", "ghu", "ghs", "ghr"])}_${r.alnum(36)}` },
+  {
+    rule: "azure-ad-client-secret",
+    env: "AZURE_CLIENT_SECRET",
+    make: (r) => `${r.alnum(3)}${r.int(0, 9)}Q~${r.str(`${ALNUM}_~.-`, 33).replace(/[.~_-]$/, "x")}`,
+  },
+  {
+    rule: "github-token",
+    env: "GITHUB_TOKEN",
+    make: (r) => `${r.pick(["ghp", "gho", "ghu", "ghs", "ghr"])}_${r.alnum(36)}`,
+  },
   { rule: "github-token", env: "GH_PAT", make: (r) => `github_pat_${r.alnum(22)}_${r.alnum(59)}` },
-  { rule: "gitlab-token", env: "GITLAB_TOKEN", make: (r) => `${r.pick(["glpat", "glrt", "gldt", "glptt"])}-${r.b64url(20).replace(/^[-_]/, "a")}` },
-  { rule: "slack-token", env: "SLACK_BOT_TOKEN", make: (r) => `xoxb-${r.str(DIGITS, 12)}-${r.str(DIGITS, 13)}-${r.alnum(24)}` },
-  { rule: "slack-token", env: "SLACK_USER_TOKEN", make: (r) => `xoxp-${r.str(DIGITS, 12)}-${r.str(DIGITS, 12)}-${r.str(DIGITS, 13)}-${r.hex(32)}` },
-  { rule: "slack-token", env: "SLACK_APP_TOKEN", make: (r) => `xapp-1-A${r.str(UPPER + DIGITS, 10)}-${r.str(DIGITS, 13)}-${r.hex(64)}` },
-  { rule: "stripe-secret-key", env: "STRIPE_SECRET_KEY", make: (r) => `${r.pick(["sk_live", "rk_live", "sk_test"])}_${r.alnum(r.pick([24, 99]))}` },
+  {
+    rule: "gitlab-token",
+    env: "GITLAB_TOKEN",
+    make: (r) => `${r.pick(["glpat", "glrt", "gldt", "glptt"])}-${r.b64url(20).replace(/^[-_]/, "a")}`,
+  },
+  {
+    rule: "slack-token",
+    env: "SLACK_BOT_TOKEN",
+    make: (r) => `xoxb-${r.str(DIGITS, 12)}-${r.str(DIGITS, 13)}-${r.alnum(24)}`,
+  },
+  {
+    rule: "slack-token",
+    env: "SLACK_USER_TOKEN",
+    make: (r) => `xoxp-${r.str(DIGITS, 12)}-${r.str(DIGITS, 12)}-${r.str(DIGITS, 13)}-${r.hex(32)}`,
+  },
+  {
+    rule: "slack-token",
+    env: "SLACK_APP_TOKEN",
+    make: (r) => `xapp-1-A${r.str(UPPER + DIGITS, 10)}-${r.str(DIGITS, 13)}-${r.hex(64)}`,
+  },
+  {
+    rule: "stripe-secret-key",
+    env: "STRIPE_SECRET_KEY",
+    make: (r) => `${r.pick(["sk_live", "rk_live", "sk_test"])}_${r.alnum(r.pick([24, 99]))}`,
+  },
   { rule: "stripe-webhook-secret", env: "STRIPE_WEBHOOK_SECRET", make: (r) => `whsec_${r.alnum(32)}` },
   { rule: "npm-token", env: "NPM_TOKEN", make: (r) => `npm_${r.alnum(36)}` },
-  { rule: "pypi-token", env: "PYPI_TOKEN", make: (r) => `pypi-AgEIcHlwaS5vcmc${r.b64url(r.int(60, 150))}`.replace(/[-_]$/, "Q") },
-  { rule: "openai-api-key", env: "OPENAI_API_KEY", make: (r) => `sk-proj-${r.b64url(74)}T3BlbkFJ${r.b64url(74)}`.replace(/[-_]$/, "A") },
+  {
+    rule: "pypi-token",
+    env: "PYPI_TOKEN",
+    make: (r) => `pypi-AgEIcHlwaS5vcmc${r.b64url(r.int(60, 150))}`.replace(/[-_]$/, "Q"),
+  },
+  {
+    rule: "openai-api-key",
+    env: "OPENAI_API_KEY",
+    make: (r) => `sk-proj-${r.b64url(74)}T3BlbkFJ${r.b64url(74)}`.replace(/[-_]$/, "A"),
+  },
   { rule: "openai-api-key", env: "OPENAI_API_KEY", make: (r) => `sk-${r.alnum(20)}T3BlbkFJ${r.alnum(20)}` },
   { rule: "anthropic-api-key", env: "ANTHROPIC_API_KEY", make: (r) => `sk-ant-api03-${r.b64url(93)}AA` },
   { rule: "groq-api-key", env: "GROQ_API_KEY", make: (r) => `gsk_${r.alnum(52)}` },
@@ -142,13 +182,25 @@ const PROVIDERS: readonly Provider[] = [
   { rule: "openrouter-api-key", env: "OPENROUTER_API_KEY", make: (r) => `sk-or-v1-${r.hex(64)}` },
   { rule: "deepseek-api-key", env: "DEEPSEEK_API_KEY", make: (r) => `sk-${r.hex(32)}` },
   { rule: "sendgrid-api-key", env: "SENDGRID_API_KEY", make: (r) => `SG.${r.b64url(22)}.${r.b64url(43)}` },
-  { rule: "shopify-token", env: "SHOPIFY_ACCESS_TOKEN", make: (r) => `${r.pick(["shpat", "shpss", "shpca"])}_${r.hex(32)}` },
+  {
+    rule: "shopify-token",
+    env: "SHOPIFY_ACCESS_TOKEN",
+    make: (r) => `${r.pick(["shpat", "shpss", "shpca"])}_${r.hex(32)}`,
+  },
   { rule: "linear-api-key", env: "LINEAR_API_KEY", make: (r) => `lin_api_${r.alnum(40)}` },
   { rule: "notion-token", env: "NOTION_TOKEN", make: (r) => `ntn_${r.str(DIGITS, 11)}${r.alnum(35)}` },
-  { rule: "vault-token", env: "VAULT_TOKEN", make: (r) => `hvs.${r.b64url(r.int(90, 110))}`.replace(/[-_]$/, "z") },
+  {
+    rule: "vault-token",
+    env: "VAULT_TOKEN",
+    make: (r) => `hvs.${r.b64url(r.int(90, 110))}`.replace(/[-_]$/, "z"),
+  },
   { rule: "vercel-token", env: "VERCEL_TOKEN", make: (r) => `vcp_${r.alnum(r.int(24, 56))}` },
   { rule: "databricks-token", env: "DATABRICKS_TOKEN", make: (r) => `dapi${r.hex(32)}` },
-  { rule: "docker-hub-token", env: "DOCKERHUB_TOKEN", make: (r) => `dckr_pat_${r.b64url(27)}`.replace(/[-_]$/, "k") },
+  {
+    rule: "docker-hub-token",
+    env: "DOCKERHUB_TOKEN",
+    make: (r) => `dckr_pat_${r.b64url(27)}`.replace(/[-_]$/, "k"),
+  },
   { rule: "figma-token", env: "FIGMA_TOKEN", make: (r) => `figd_${r.b64url(43)}`.replace(/[-_]$/, "p") },
   { rule: "cloudflare-token", env: "CLOUDFLARE_API_TOKEN", make: (r) => `cfut_${r.alnum(40)}${r.hex(8)}` },
   { rule: "tailscale-key", env: "TS_AUTHKEY", make: (r) => `tskey-auth-${r.alnum(12)}-${r.alnum(32)}` },
@@ -221,7 +273,11 @@ function build(items: readonly Item[], newStart: number): Built {
 
 /** Either a new file (every kept line added) or a change in the middle of an existing one. */
 function shapeAsChange(r: Rand, lines: readonly Item[]): Built {
-  if (r.chance(0.45)) return build(lines.filter((l) => l.op !== "-").map((l) => ({ ...l, op: "+" })), 1);
+  if (r.chance(0.45))
+    return build(
+      lines.filter((l) => l.op !== "-").map((l) => ({ ...l, op: "+" })),
+      1,
+    );
   return build(lines, r.int(2, 180));
 }
 
@@ -235,62 +291,146 @@ interface Template {
 
 const filler = {
   python: ["import os", "import logging", "", "logger = logging.getLogger(__name__)", "TIMEOUT_SECONDS = 30"],
-  env: ["NODE_ENV=production", "PORT=8080", "LOG_LEVEL=info", "FEATURE_NEW_CHECKOUT=true", "REGION=eu-west-1"],
-  ts: ['import { createServer } from "node:http";', 'import { logger } from "./logger.js";', "", "const port = Number(process.env.PORT ?? 3000);"],
+  env: [
+    "NODE_ENV=production",
+    "PORT=8080",
+    "LOG_LEVEL=info",
+    "FEATURE_NEW_CHECKOUT=true",
+    "REGION=eu-west-1",
+  ],
+  ts: [
+    'import { createServer } from "node:http";',
+    'import { logger } from "./logger.js";',
+    "",
+    "const port = Number(process.env.PORT ?? 3000);",
+  ],
 };
 
 const TOKEN_TEMPLATES: readonly Template[] = [
   {
     path: (r) => `${r.word()}/config.py`,
-    lines: (r, p, s) => [ctx(filler.python[0] ?? ""), ctx(filler.python[1] ?? ""), add(""), add(`${p.env} = "${s}"`, p.rule), add(`TIMEOUT_SECONDS = ${r.int(5, 90)}`)],
+    lines: (r, p, s) => [
+      ctx(filler.python[0] ?? ""),
+      ctx(filler.python[1] ?? ""),
+      add(""),
+      add(`${p.env} = "${s}"`, p.rule),
+      add(`TIMEOUT_SECONDS = ${r.int(5, 90)}`),
+    ],
   },
   {
     path: (r) => r.pick([".env.production", ".env", "deploy/.env.staging", "config/.env.local"]),
-    lines: (r, p, s) => [ctx(r.pick(filler.env)), add(`${p.env}=${s}`, p.rule), ctx(r.pick(filler.env)), add(r.pick(filler.env))],
+    lines: (r, p, s) => [
+      ctx(r.pick(filler.env)),
+      add(`${p.env}=${s}`, p.rule),
+      ctx(r.pick(filler.env)),
+      add(r.pick(filler.env)),
+    ],
   },
   {
     path: (r) => `config/${r.word()}.settings.yaml`,
-    lines: (r, p, s) => [ctx(`${r.word()}:`), ctx(`  endpoint: https://api.${r.word()}.example.com`), add(`  ${p.env.toLowerCase()}: ${s}`, p.rule), add(`  retries: ${r.int(1, 5)}`)],
+    lines: (r, p, s) => [
+      ctx(`${r.word()}:`),
+      ctx(`  endpoint: https://api.${r.word()}.example.com`),
+      add(`  ${p.env.toLowerCase()}: ${s}`, p.rule),
+      add(`  retries: ${r.int(1, 5)}`),
+    ],
   },
   {
     path: (r) => `src/${r.word()}/client.ts`,
-    lines: (r, p, s) => [ctx(filler.ts[0] ?? ""), ctx(""), add(`const ${r.word()}Client = createClient({`), add(`  apiKey: "${s}",`, p.rule), add(`  timeoutMs: ${r.int(1, 30) * 1000},`), add("});")],
+    lines: (r, p, s) => [
+      ctx(filler.ts[0] ?? ""),
+      ctx(""),
+      add(`const ${r.word()}Client = createClient({`),
+      add(`  apiKey: "${s}",`, p.rule),
+      add(`  timeoutMs: ${r.int(1, 30) * 1000},`),
+      add("});"),
+    ],
   },
   {
     path: (r) => `scripts/${r.word()}-deploy.sh`,
-    lines: (r, p, s) => [ctx("#!/usr/bin/env bash"), ctx("set -euo pipefail"), add(`export ${p.env}="${s}"`, p.rule), add(`./bin/deploy --env ${r.pick(["prod", "staging"])}`)],
+    lines: (r, p, s) => [
+      ctx("#!/usr/bin/env bash"),
+      ctx("set -euo pipefail"),
+      add(`export ${p.env}="${s}"`, p.rule),
+      add(`./bin/deploy --env ${r.pick(["prod", "staging"])}`),
+    ],
   },
   {
     path: () => "Dockerfile",
-    lines: (r, p, s) => [ctx(`FROM node:${r.int(18, 22)}-alpine`), ctx("WORKDIR /app"), add(`ENV ${p.env}=${s}`, p.rule), ctx("COPY . .")],
+    lines: (r, p, s) => [
+      ctx(`FROM node:${r.int(18, 22)}-alpine`),
+      ctx("WORKDIR /app"),
+      add(`ENV ${p.env}=${s}`, p.rule),
+      ctx("COPY . ."),
+    ],
   },
   {
     path: (r) => `notebooks/${r.word()}-exploration.ipynb`,
-    lines: (_r, p, s) => [ctx('   "source": ['), add('    "import os\\n",'), add(`    "os.environ[\\"${p.env}\\"] = \\"${s}\\"\\n",`, p.rule), ctx('    "client = Client()\\n"')],
+    lines: (_r, p, s) => [
+      ctx('   "source": ['),
+      add('    "import os\\n",'),
+      add(`    "os.environ[\\"${p.env}\\"] = \\"${s}\\"\\n",`, p.rule),
+      ctx('    "client = Client()\\n"'),
+    ],
   },
   {
     path: (r) => `cmd/${r.word()}/main.go`,
-    lines: (_r, p, s) => [ctx("package main"), ctx(""), add("const ("), add(`\t${p.env.toLowerCase().replace(/_(\w)/g, (_m, c: string) => c.toUpperCase())} = "${s}"`, p.rule), add(")")],
+    lines: (_r, p, s) => [
+      ctx("package main"),
+      ctx(""),
+      add("const ("),
+      add(`\t${p.env.toLowerCase().replace(/_(\w)/g, (_m, c: string) => c.toUpperCase())} = "${s}"`, p.rule),
+      add(")"),
+    ],
   },
   {
     path: (r) => `src/main/java/com/acme/${r.word()}/Config.java`,
-    lines: (_r, p, s) => [ctx("public final class Config {"), add(`    private static final String ${p.env} = "${s}";`, p.rule), ctx("}")],
+    lines: (_r, p, s) => [
+      ctx("public final class Config {"),
+      add(`    private static final String ${p.env} = "${s}";`, p.rule),
+      ctx("}"),
+    ],
   },
   {
     path: (r) => `.github/workflows/${r.word()}.yml`,
-    lines: (_r, p, s) => [ctx("    steps:"), ctx("      - uses: actions/checkout@v4"), add("      - run: ./release.sh"), add("        env:"), add(`          ${p.env}: ${s}`, p.rule)],
+    lines: (_r, p, s) => [
+      ctx("    steps:"),
+      ctx("      - uses: actions/checkout@v4"),
+      add("      - run: ./release.sh"),
+      add("        env:"),
+      add(`          ${p.env}: ${s}`, p.rule),
+    ],
   },
   {
     path: (r) => `tests/test_${r.word()}_integration.py`,
-    lines: (r, p, s) => [ctx("import pytest"), ctx(""), add(`def test_${r.word()}_roundtrip():`), add(`    client = Client(token="${s}")`, p.rule), add("    assert client.ping()")],
+    lines: (r, p, s) => [
+      ctx("import pytest"),
+      ctx(""),
+      add(`def test_${r.word()}_roundtrip():`),
+      add(`    client = Client(token="${s}")`, p.rule),
+      add("    assert client.ping()"),
+    ],
   },
   {
     path: (r) => `docs/${r.word()}-setup.md`,
-    lines: (r, p, s) => [ctx(`## Connecting to ${r.word()}`), ctx(""), add("Run this once on the build box:"), add(""), add(`    export ${p.env}=${s}`, p.rule)],
+    lines: (r, p, s) => [
+      ctx(`## Connecting to ${r.word()}`),
+      ctx(""),
+      add("Run this once on the build box:"),
+      add(""),
+      add(`    export ${p.env}=${s}`, p.rule),
+    ],
   },
   {
     path: (r) => `k8s/${r.word()}-secret.yaml`,
-    lines: (r, p, s) => [ctx("apiVersion: v1"), ctx("kind: Secret"), ctx("metadata:"), ctx(`  name: ${r.word()}`), add("stringData:"), add(`  ${p.env}: "${s}"`, p.rule)],
+    lines: (r, p, s) => [
+      ctx("apiVersion: v1"),
+      ctx("kind: Secret"),
+      ctx("metadata:"),
+      ctx(`  name: ${r.word()}`),
+      add("stringData:"),
+      add(`  ${p.env}: "${s}"`, p.rule),
+    ],
   },
 ];
 
@@ -304,7 +444,12 @@ function specialPositive(r: Rand): { path: string; items: Item[] } {
       const body = Array.from({ length: r.int(4, 9) }, () => add(r.b64(64)));
       return {
         path: r.pick([`deploy/${svc}_id_rsa`, `certs/${svc}.key`, `ssl/${svc}-server.pem`]),
-        items: [add(`-----BEGIN ${type}PRIVATE KEY-----`, "private-key"), add(`MII${r.b64(61)}`), ...body, add(`-----END ${type}PRIVATE KEY-----`)],
+        items: [
+          add(`-----BEGIN ${type}PRIVATE KEY-----`, "private-key"),
+          add(`MII${r.b64(61)}`),
+          ...body,
+          add(`-----END ${type}PRIVATE KEY-----`),
+        ],
       };
     }
     case 1: {
@@ -317,7 +462,10 @@ function specialPositive(r: Rand): { path: string; items: Item[] } {
           add('  "type": "service_account",'),
           add(`  "project_id": "${project}",`),
           add(`  "private_key_id": "${r.hex(40)}",`),
-          add(`  "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEv${r.b64(120)}\\n${r.b64(64)}\\n-----END PRIVATE KEY-----\\n",`, "private-key"),
+          add(
+            `  "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEv${r.b64(120)}\\n${r.b64(64)}\\n-----END PRIVATE KEY-----\\n",`,
+            "private-key",
+          ),
           add(`  "client_email": "${svc}@${project}.iam.gserviceaccount.com",`),
           add(`  "client_id": "${r.str(DIGITS, 21)}"`),
           add("}"),
@@ -330,8 +478,14 @@ function specialPositive(r: Rand): { path: string; items: Item[] } {
         items: [
           ctx("{"),
           ctx('  "ConnectionStrings": {'),
-          add(`    "Storage": "DefaultEndpointsProtocol=https;AccountName=${svc}${r.int(10, 99)};AccountKey=${azureStorageKey(r)};EndpointSuffix=core.windows.net",`, "azure-storage-account-key"),
-          add(`    "Bus": "Endpoint=sb://${svc}.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${azureSharedKey(r)}"`, "azure-shared-access-key"),
+          add(
+            `    "Storage": "DefaultEndpointsProtocol=https;AccountName=${svc}${r.int(10, 99)};AccountKey=${azureStorageKey(r)};EndpointSuffix=core.windows.net",`,
+            "azure-storage-account-key",
+          ),
+          add(
+            `    "Bus": "Endpoint=sb://${svc}.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${azureSharedKey(r)}"`,
+            "azure-shared-access-key",
+          ),
           ctx("  }"),
         ],
       };
@@ -340,16 +494,30 @@ function specialPositive(r: Rand): { path: string; items: Item[] } {
         path: `src/${svc}/blob.ts`,
         items: [
           ctx('import { BlobServiceClient } from "@azure/storage-blob";'),
-          add(`const sasUrl = "https://${svc}store.blob.core.windows.net/uploads?sv=2022-11-02&ss=b&srt=co&sp=rwdlac&se=2026-12-31T00:00:00Z&st=2025-01-01T00:00:00Z&spr=https&sig=${encodeURIComponent(r.b64(43))}%3D";`, "azure-sas-token"),
+          add(
+            `const sasUrl = "https://${svc}store.blob.core.windows.net/uploads?sv=2022-11-02&ss=b&srt=co&sp=rwdlac&se=2026-12-31T00:00:00Z&st=2025-01-01T00:00:00Z&spr=https&sig=${encodeURIComponent(r.b64(43))}%3D";`,
+            "azure-sas-token",
+          ),
           add("const client = new BlobServiceClient(sasUrl);"),
         ],
       };
     case 4: {
       const scheme = r.pick(["postgres", "postgresql", "mysql", "mongodb+srv", "rediss", "amqps"]);
-      const host = scheme === "mongodb+srv" ? `${svc}.${r.alnum(5).toLowerCase()}.mongodb.net` : `${svc}-db.internal.acme.io`;
+      const host =
+        scheme === "mongodb+srv"
+          ? `${svc}.${r.alnum(5).toLowerCase()}.mongodb.net`
+          : `${svc}-db.internal.acme.io`;
       return {
         path: r.pick(["docker-compose.prod.yml", `deploy/${svc}.env`, `config/database.yml`]),
-        items: [ctx(`  ${svc}:`), ctx("    environment:"), add(`      - DATABASE_URL=${scheme}://${svc}_app:${password(r)}@${host}/${svc}`, "database-url-password"), ctx("    restart: always")],
+        items: [
+          ctx(`  ${svc}:`),
+          ctx("    environment:"),
+          add(
+            `      - DATABASE_URL=${scheme}://${svc}_app:${password(r)}@${host}/${svc}`,
+            "database-url-password",
+          ),
+          ctx("    restart: always"),
+        ],
       };
     }
     case 5:
@@ -387,7 +555,10 @@ function specialPositive(r: Rand): { path: string; items: Item[] } {
         path: `src/${svc}/notify.py`,
         items: [
           ctx("import requests"),
-          add(`WEBHOOK = "https://hooks.slack.com/services/T${r.str(UPPER + DIGITS, 9)}/B${r.str(UPPER + DIGITS, 10)}/${r.alnum(24)}"`, "slack-webhook-url"),
+          add(
+            `WEBHOOK = "https://hooks.slack.com/services/T${r.str(UPPER + DIGITS, 9)}/B${r.str(UPPER + DIGITS, 10)}/${r.alnum(24)}"`,
+            "slack-webhook-url",
+          ),
           add("requests.post(WEBHOOK, json={'text': message})"),
         ],
       };
@@ -396,7 +567,10 @@ function specialPositive(r: Rand): { path: string; items: Item[] } {
         path: `scripts/${svc}-smoke.sh`,
         items: [
           ctx("#!/bin/sh"),
-          add(`curl -fsS -H "Authorization: Bearer ${r.b64url(r.int(40, 64))}" https://api.${svc}.acme.io/v1/health`, "bearer-token"),
+          add(
+            `curl -fsS -H "Authorization: Bearer ${r.b64url(r.int(40, 64))}" https://api.${svc}.acme.io/v1/health`,
+            "bearer-token",
+          ),
         ],
       };
     case 10:
@@ -409,11 +583,24 @@ function specialPositive(r: Rand): { path: string; items: Item[] } {
         ],
       };
     default: {
-      const name = r.pick(["SECRET_KEY", "JWT_SECRET", "SESSION_SECRET", "DATADOG_API_KEY", "MISTRAL_API_KEY", "client_secret", "signingKey", "ALGOLIA_ADMIN_API_KEY"]);
+      const name = r.pick([
+        "SECRET_KEY",
+        "JWT_SECRET",
+        "SESSION_SECRET",
+        "DATADOG_API_KEY",
+        "MISTRAL_API_KEY",
+        "client_secret",
+        "signingKey",
+        "ALGOLIA_ADMIN_API_KEY",
+      ]);
       const value = r.chance(0.5) ? genericHex(r) : genericAlnum(r);
       return {
         path: r.pick([`settings/${svc}.py`, `config/${svc}.toml`, `src/${svc}/config.ts`]),
-        items: [ctx("# service settings"), add(`${name} = "${value}"`, "generic-secret-assignment"), ctx(`DEBUG = ${r.pick(["False", "false"])}`)],
+        items: [
+          ctx("# service settings"),
+          add(`${name} = "${value}"`, "generic-secret-assignment"),
+          ctx(`DEBUG = ${r.pick(["False", "false"])}`),
+        ],
       };
     }
   }
@@ -457,39 +644,75 @@ const NEGATIVES: readonly ((r: Rand) => { path: string; items: Item[] })[] = [
   (r) => {
     const mod = `github.com/${r.word()}/${r.word()}`;
     const v = `v${r.int(0, 3)}.${r.int(0, 40)}.${r.int(0, 9)}`;
-    return { path: "go.sum", items: [add(`${mod} ${v} h1:${r.b64(43)}=`), add(`${mod} ${v}/go.mod h1:${r.b64(43)}=`)] };
+    return {
+      path: "go.sum",
+      items: [add(`${mod} ${v} h1:${r.b64(43)}=`), add(`${mod} ${v}/go.mod h1:${r.b64(43)}=`)],
+    };
   },
   // yarn / Cargo / pip lock checksums.
   (r) => ({
     path: r.pick(["yarn.lock", "Cargo.lock", "poetry.lock"]),
-    items: [ctx(`[[package]]`), add(`name = "${r.word()}"`), add(`version = "0.${r.int(1, 30)}.${r.int(0, 9)}"`), add(`checksum = "${r.hex(64)}"`)],
+    items: [
+      ctx(`[[package]]`),
+      add(`name = "${r.word()}"`),
+      add(`version = "0.${r.int(1, 30)}.${r.int(0, 9)}"`),
+      add(`checksum = "${r.hex(64)}"`),
+    ],
   }),
   // Images inlined as base64.
   (r) => ({
     path: `web/styles/${r.word()}.css`,
-    items: [ctx(`.${r.word()}-icon {`), add(`  background-image: url("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAABAAAAAQ${r.b64(r.int(120, 360))}=");`), ctx("}")],
+    items: [
+      ctx(`.${r.word()}-icon {`),
+      add(
+        `  background-image: url("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAABAAAAAQ${r.b64(r.int(120, 360))}=");`,
+      ),
+      ctx("}"),
+    ],
   }),
   (r) => ({
     path: `web/${r.word()}.html`,
-    items: [add(`<img alt="logo" src="data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCAy${r.b64(r.int(80, 240))}" />`)],
+    items: [
+      add(
+        `<img alt="logo" src="data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCAy${r.b64(r.int(80, 240))}" />`,
+      ),
+    ],
   }),
   // UUIDs and identifiers.
   (r) => ({
     path: `src/${r.word()}/ids.ts`,
-    items: [add(`export const TENANT_ID = "${r.uuid()}";`), add(`export const CLIENT_ID = "${r.uuid()}";`), add(`const requestId = "${r.uuid()}";`)],
+    items: [
+      add(`export const TENANT_ID = "${r.uuid()}";`),
+      add(`export const CLIENT_ID = "${r.uuid()}";`),
+      add(`const requestId = "${r.uuid()}";`),
+    ],
   }),
   (r) => ({
     path: `infra/${r.word()}.tfvars`,
-    items: [add(`subscription_id = "${r.uuid()}"`), add(`tenant_id       = "${r.uuid()}"`), add(`aws_account_id  = "${r.str(DIGITS, 12)}"`)],
+    items: [
+      add(`subscription_id = "${r.uuid()}"`),
+      add(`tenant_id       = "${r.uuid()}"`),
+      add(`aws_account_id  = "${r.str(DIGITS, 12)}"`),
+    ],
   }),
   // Git SHAs: pinned actions, revisions.
   (r) => ({
     path: `.github/workflows/${r.word()}.yml`,
-    items: [ctx("    steps:"), add(`      - uses: actions/checkout@${r.hex(40)} # v4.2.2`), add(`      - uses: actions/setup-node@${r.hex(40)} # v4`), ctx("        with:")],
+    items: [
+      ctx("    steps:"),
+      add(`      - uses: actions/checkout@${r.hex(40)} # v4.2.2`),
+      add(`      - uses: actions/setup-node@${r.hex(40)} # v4`),
+      ctx("        with:"),
+    ],
   }),
   (r) => ({
     path: "flake.lock",
-    items: [add('      "locked": {'), add(`        "narHash": "sha256-${r.b64(43)}=",`), add(`        "rev": "${r.hex(40)}",`), add('        "type": "github"')],
+    items: [
+      add('      "locked": {'),
+      add(`        "narHash": "sha256-${r.b64(43)}=",`),
+      add(`        "rev": "${r.hex(40)}",`),
+      add('        "type": "github"'),
+    ],
   }),
   // sha256 checksums.
   (r) => ({
@@ -535,20 +758,30 @@ const NEGATIVES: readonly ((r: Rand) => { path: string; items: Item[] })[] = [
     path: `docs/auth.md`,
     items: [
       add("Example token from jwt.io:"),
-      add("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"),
+      add(
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+      ),
       add(`Send it as \`Authorization: Bearer <token>\` on every request to /${r.word()}.`),
     ],
   }),
   (r) => ({
     path: `docs/keys.md`,
-    items: [add("Your key file looks like:"), add("    -----BEGIN RSA PRIVATE KEY-----"), add("    ..."), add("    -----END RSA PRIVATE KEY-----"), add(`Store it in ${r.word()}.`)],
+    items: [
+      add("Your key file looks like:"),
+      add("    -----BEGIN RSA PRIVATE KEY-----"),
+      add("    ..."),
+      add("    -----END RSA PRIVATE KEY-----"),
+      add(`Store it in ${r.word()}.`),
+    ],
   }),
   // Test fixtures with obvious fakes.
   (r) => ({
     path: `tests/test_${r.word()}.py`,
     items: [
       add(`def test_login_${r.word()}(client):`),
-      add(`    resp = client.post("/login", data={"username": "alice", "password": "${r.pick(["password123", "test-password", "hunter2", "s3cret"])}"})`),
+      add(
+        `    resp = client.post("/login", data={"username": "alice", "password": "${r.pick(["password123", "test-password", "hunter2", "s3cret"])}"})`,
+      ),
       add(`    token = "${r.pick(["test-token", "fake-token", "dummy_token_value", "not-a-real-token"])}"`),
       add("    assert resp.status_code == 200"),
     ],
@@ -582,40 +815,77 @@ const NEGATIVES: readonly ((r: Rand) => { path: string; items: Item[] })[] = [
   }),
   (r) => ({
     path: `.github/workflows/${r.word()}.yml`,
-    items: [ctx("        env:"), add("          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}"), add("          GH_TOKEN: ${{ github.token }}"), add(`          AWS_ROLE: arn:aws:iam::${r.str(DIGITS, 12)}:role/${r.word()}-deploy`)],
+    items: [
+      ctx("        env:"),
+      add("          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}"),
+      add("          GH_TOKEN: ${{ github.token }}"),
+      add(`          AWS_ROLE: arn:aws:iam::${r.str(DIGITS, 12)}:role/${r.word()}-deploy`),
+    ],
   }),
   (r) => ({
     path: `charts/${r.word()}/templates/secret.yaml`,
-    items: [ctx("stringData:"), add("  password: {{ .Values.db.password | quote }}"), add("  api-key: {{ required \"apiKey\" .Values.apiKey }}"), add("  DATABASE_URL: postgres://app:${DB_PASSWORD}@db:5432/app")],
+    items: [
+      ctx("stringData:"),
+      add("  password: {{ .Values.db.password | quote }}"),
+      add('  api-key: {{ required "apiKey" .Values.apiKey }}'),
+      add("  DATABASE_URL: postgres://app:${DB_PASSWORD}@db:5432/app"),
+    ],
   }),
   (r) => ({
     path: "config/secrets.yml",
-    items: [add("production:"), add('  secret_key_base: <%= ENV["SECRET_KEY_BASE"] %>'), add(`  ${r.word()}_api_key: <%= ENV.fetch("${r.word().toUpperCase()}_API_KEY") %>`)],
+    items: [
+      add("production:"),
+      add('  secret_key_base: <%= ENV["SECRET_KEY_BASE"] %>'),
+      add(`  ${r.word()}_api_key: <%= ENV.fetch("${r.word().toUpperCase()}_API_KEY") %>`),
+    ],
   }),
   (r) => ({
     path: `infra/${r.word()}.tf`,
-    items: [add(`provider "${r.pick(["aws", "github", "datadog"])}" {`), add("  token   = var.token"), add("  api_key = data.aws_ssm_parameter.api_key.value"), add("}")],
+    items: [
+      add(`provider "${r.pick(["aws", "github", "datadog"])}" {`),
+      add("  token   = var.token"),
+      add("  api_key = data.aws_ssm_parameter.api_key.value"),
+      add("}"),
+    ],
   }),
   (r) => ({
     path: ".npmrc",
-    items: [add("//registry.npmjs.org/:_authToken=${NPM_TOKEN}"), add(`@${r.word()}:registry=https://npm.pkg.github.com`)],
+    items: [
+      add("//registry.npmjs.org/:_authToken=${NPM_TOKEN}"),
+      add(`@${r.word()}:registry=https://npm.pkg.github.com`),
+    ],
   }),
   // Public keys and certificates.
   (r) => ({
     path: `src/${r.word()}/stripe.ts`,
-    items: [add(`const stripe = loadStripe("pk_live_${r.alnum(99)}");`), add(`const publishableKey = "pk_test_${r.alnum(24)}";`)],
+    items: [
+      add(`const stripe = loadStripe("pk_live_${r.alnum(99)}");`),
+      add(`const publishableKey = "pk_test_${r.alnum(24)}";`),
+    ],
   }),
   (r) => ({
     path: `deploy/authorized_keys`,
-    items: [add(`ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${r.b64(43)} ${r.word()}@acme.io`), add(`ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ${r.b64(200)} deploy@${r.word()}`)],
+    items: [
+      add(`ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${r.b64(43)} ${r.word()}@acme.io`),
+      add(`ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ${r.b64(200)} deploy@${r.word()}`),
+    ],
   }),
   (r) => ({
     path: `certs/${r.word()}-ca.pem`,
-    items: [add("-----BEGIN CERTIFICATE-----"), add(`MIID${r.b64(60)}`), add(r.b64(64)), add("-----END CERTIFICATE-----")],
+    items: [
+      add("-----BEGIN CERTIFICATE-----"),
+      add(`MIID${r.b64(60)}`),
+      add(r.b64(64)),
+      add("-----END CERTIFICATE-----"),
+    ],
   }),
   (r) => ({
     path: `keys/${r.word()}.pub.pem`,
-    items: [add("-----BEGIN PUBLIC KEY-----"), add(`MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA${r.b64(20)}`), add("-----END PUBLIC KEY-----")],
+    items: [
+      add("-----BEGIN PUBLIC KEY-----"),
+      add(`MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA${r.b64(20)}`),
+      add("-----END PUBLIC KEY-----"),
+    ],
   }),
   // High-entropy values under names that are not secrets.
   (r) => ({
@@ -629,13 +899,20 @@ const NEGATIVES: readonly ((r: Rand) => { path: string; items: Item[] })[] = [
   }),
   (r) => ({
     path: `src/${r.word()}/fixtures.json`,
-    items: [add(`  "sha256": "${r.hex(64)}",`), add(`  "nonce": "${r.b64(24)}",`), add(`  "password_hash": "$2b$12$${r.str(`${ALNUM}./`, 53)}",`), add(`  "token_type": "Bearer",`)],
+    items: [
+      add(`  "sha256": "${r.hex(64)}",`),
+      add(`  "nonce": "${r.b64(24)}",`),
+      add(`  "password_hash": "$2b$12$${r.str(`${ALNUM}./`, 53)}",`),
+      add(`  "token_type": "Bearer",`),
+    ],
   }),
   // Words that contain secret-ish names.
   (r) => ({
     path: `ml/${r.word()}_train.py`,
     items: [
-      add(`tokenizer = AutoTokenizer.from_pretrained("${r.pick(["bert-base-uncased", "gpt2", "t5-small"])}")`),
+      add(
+        `tokenizer = AutoTokenizer.from_pretrained("${r.pick(["bert-base-uncased", "gpt2", "t5-small"])}")`,
+      ),
       add(`response = client.chat.completions.create(model="gpt-4o", max_tokens=${r.int(64, 4096)})`),
       add("path = hf_hub_download(repo_id=repo, filename='model.safetensors')"),
       add(`password_reset_url = "https://${r.word()}.acme.io/reset"`),
@@ -643,7 +920,10 @@ const NEGATIVES: readonly ((r: Rand) => { path: string; items: Item[] })[] = [
   }),
   (r) => ({
     path: `web/${r.word()}.css`,
-    items: [add(".sk-circle { animation: sk-bounce 1.2s infinite; }"), add(`.task-${r.word()} { color: #${r.hex(6)}; }`)],
+    items: [
+      add(".sk-circle { animation: sk-bounce 1.2s infinite; }"),
+      add(`.task-${r.word()} { color: #${r.hex(6)}; }`),
+    ],
   }),
   // Connection strings without a real password.
   (r) => ({
@@ -658,14 +938,23 @@ const NEGATIVES: readonly ((r: Rand) => { path: string; items: Item[] })[] = [
   }),
   (r) => ({
     path: `src/${r.word()}/sentry.ts`,
-    items: [add(`Sentry.init({ dsn: "https://${r.hex(32)}@o${r.int(100000, 999999)}.ingest.sentry.io/${r.int(1000000, 9999999)}" });`)],
+    items: [
+      add(
+        `Sentry.init({ dsn: "https://${r.hex(32)}@o${r.int(100000, 999999)}.ingest.sentry.io/${r.int(1000000, 9999999)}" });`,
+      ),
+    ],
   }),
   // Credentials that this change removes, or that only appear as context: not added here.
   (r) => {
     const p = r.pick(PROVIDERS);
     return {
       path: `src/${r.word()}/legacy.py`,
-      items: [ctx("import os"), del(`${p.env} = "${p.make(r)}"`), add(`${p.env} = os.environ["${p.env}"]`), ctx("")],
+      items: [
+        ctx("import os"),
+        del(`${p.env} = "${p.make(r)}"`),
+        add(`${p.env} = os.environ["${p.env}"]`),
+        ctx(""),
+      ],
     };
   },
   (r) => {
@@ -692,11 +981,21 @@ export function generateCorpus(): CorpusEntry[] {
   const entries: CorpusEntry[] = [];
   for (let i = 0; i < POSITIVE_ENTRIES; i++) {
     const { path, built } = positiveEntry(r, i);
-    entries.push({ id: `pos-${String(i).padStart(4, "0")}`, path, patch: built.patch, secrets: built.secrets });
+    entries.push({
+      id: `pos-${String(i).padStart(4, "0")}`,
+      path,
+      patch: built.patch,
+      secrets: built.secrets,
+    });
   }
   for (let i = 0; i < NEGATIVE_ENTRIES; i++) {
     const { path, built } = negativeEntry(r, i);
-    entries.push({ id: `neg-${String(i).padStart(4, "0")}`, path, patch: built.patch, secrets: built.secrets });
+    entries.push({
+      id: `neg-${String(i).padStart(4, "0")}`,
+      path,
+      patch: built.patch,
+      secrets: built.secrets,
+    });
   }
   return entries;
 }
@@ -712,5 +1011,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   writeFileSync(CORPUS_PATH, serializeCorpus(entries));
   const secrets = entries.reduce((n, e) => n + e.secrets.length, 0);
   const negatives = entries.filter((e) => e.secrets.length === 0).length;
-  console.log(`wrote ${entries.length} entries (${secrets} secrets, ${negatives} negative files) to ${CORPUS_PATH}`);
+  console.log(
+    `wrote ${entries.length} entries (${secrets} secrets, ${negatives} negative files) to ${CORPUS_PATH}`,
+  );
 }

@@ -33,7 +33,11 @@ export interface Miss {
 }
 
 /** Scores reported lines per entry (`reported` maps entry id → lines reported). */
-export function score(entries: readonly CorpusEntry[], reported: ReadonlyMap<string, Iterable<number>>, misses?: Miss[]): Score {
+export function score(
+  entries: readonly CorpusEntry[],
+  reported: ReadonlyMap<string, Iterable<number>>,
+  misses?: Miss[],
+): Score {
   let tp = 0;
   let fp = 0;
   let fn = 0;

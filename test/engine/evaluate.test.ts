@@ -16,8 +16,16 @@ async function policyFrom(text: string): Promise<Policy> {
 
 const COPILOT: Actor = { login: "Copilot", type: "Bot", id: 198982749 };
 const copilotCommit = commit({
-  author: { name: "copilot-swe-agent[bot]", email: "198982749+Copilot@users.noreply.github.com", login: "Copilot" },
-  committer: { name: "copilot-swe-agent[bot]", email: "198982749+Copilot@users.noreply.github.com", login: "Copilot" },
+  author: {
+    name: "copilot-swe-agent[bot]",
+    email: "198982749+Copilot@users.noreply.github.com",
+    login: "Copilot",
+  },
+  committer: {
+    name: "copilot-swe-agent[bot]",
+    email: "198982749+Copilot@users.noreply.github.com",
+    login: "Copilot",
+  },
 });
 const copilotPr = (extra: Partial<PrFacts> = {}) =>
   facts({
@@ -46,7 +54,11 @@ describe("evaluate with the built-in default policy", () => {
   it("never counts the requester, and says why", () => {
     const d = evaluate(policy, copilotPr({ reviews: [review("alice")] }));
     expect(d.verdict).toBe("action_required");
-    expect(d.reviews[0]).toMatchObject({ reviewer: "alice", counted: false, reason: expect.stringMatching(/requester/) });
+    expect(d.reviews[0]).toMatchObject({
+      reviewer: "alice",
+      counted: false,
+      reason: expect.stringMatching(/requester/),
+    });
   });
 
   it("does not count an approval of an older commit", () => {
@@ -58,14 +70,20 @@ describe("evaluate with the built-in default policy", () => {
   it("does not count a reviewer without write permission", () => {
     const d = evaluate(policy, copilotPr({ reviews: [review("mallory", { authorCanPush: false })] }));
     expect(d.verdict).toBe("action_required");
-    expect(d.rules[0]?.approvals.notCounted[0]).toMatchObject({ login: "mallory", reason: "write permission unknown" });
+    expect(d.rules[0]?.approvals.notCounted[0]).toMatchObject({
+      login: "mallory",
+      reason: "write permission unknown",
+    });
   });
 
   it("uses only the latest opinion of each reviewer: changes requested after an approval blocks", () => {
     const d = evaluate(
       policy,
       copilotPr({
-        reviews: [review("bob"), review("bob", { id: "r2", state: "CHANGES_REQUESTED", submittedAt: "2026-01-03T00:00:00Z" })],
+        reviews: [
+          review("bob"),
+          review("bob", { id: "r2", state: "CHANGES_REQUESTED", submittedAt: "2026-01-03T00:00:00Z" }),
+        ],
       }),
     );
     expect(d.verdict).toBe("action_required");
@@ -75,7 +93,12 @@ describe("evaluate with the built-in default policy", () => {
   it("keeps an approval when the same reviewer later only comments", () => {
     const d = evaluate(
       policy,
-      copilotPr({ reviews: [review("bob"), review("bob", { id: "r2", state: "COMMENTED", submittedAt: "2026-01-03T00:00:00Z" })] }),
+      copilotPr({
+        reviews: [
+          review("bob"),
+          review("bob", { id: "r2", state: "COMMENTED", submittedAt: "2026-01-03T00:00:00Z" }),
+        ],
+      }),
     );
     expect(d.verdict).toBe("success");
   });
@@ -87,7 +110,10 @@ describe("evaluate with the built-in default policy", () => {
   });
 
   it("classifies a renamed file under its old path too", () => {
-    const d = evaluate(policy, copilotPr({ files: [file("src/misc/x.ts", { previousPath: "src/auth/x.ts", status: "renamed" })] }));
+    const d = evaluate(
+      policy,
+      copilotPr({ files: [file("src/misc/x.ts", { previousPath: "src/auth/x.ts", status: "renamed" })] }),
+    );
     expect(d.categories.map((c) => c.name)).toContain("auth");
   });
 
@@ -112,7 +138,10 @@ describe("evaluate with the built-in default policy", () => {
   });
 
   it("reports a forged `agent-policy` status", () => {
-    const d = evaluate(policy, facts({ statuses: [{ context: "agent-policy", state: "success", creator: user("mallory") }] }));
+    const d = evaluate(
+      policy,
+      facts({ statuses: [{ context: "agent-policy", state: "success", creator: user("mallory") }] }),
+    );
     expect(d.verdict).toBe("failure");
     expect(d.violations[0]).toMatchObject({ kind: "spoofed_check", actor: "mallory" });
   });
@@ -127,14 +156,24 @@ describe("evaluate with the built-in default policy", () => {
     expect(d.verdict).toBe("action_required");
     const guard = d.rules.find((r) => r.name.startsWith("governance"));
     expect(guard?.approvals.counted).toEqual([]);
-    expect(guard?.approvals.notCounted).toContainEqual({ login: "bob", reason: expect.stringMatching(/admin/) });
+    expect(guard?.approvals.notCounted).toContainEqual({
+      login: "bob",
+      reason: expect.stringMatching(/admin/),
+    });
   });
 });
 
 describe("evaluate with configured rules", () => {
   it("pins a required check to its app and reports a same-named check from elsewhere as spoofed", async () => {
-    const p = await policyFrom("rules:\n  - name: scan\n    require:\n      checks: [{ name: CodeQL, app: github-actions }]\n");
-    const d = evaluate(p, facts({ checkRuns: [{ name: "CodeQL", status: "completed", conclusion: "success", app: { slug: "evil" } }] }));
+    const p = await policyFrom(
+      "rules:\n  - name: scan\n    require:\n      checks: [{ name: CodeQL, app: github-actions }]\n",
+    );
+    const d = evaluate(
+      p,
+      facts({
+        checkRuns: [{ name: "CodeQL", status: "completed", conclusion: "success", app: { slug: "evil" } }],
+      }),
+    );
     expect(d.verdict).toBe("failure");
     expect(d.rules[0]?.checks[0]?.state).toBe("spoofed");
     expect(d.violations.map((v) => v.kind)).toEqual(["spoofed_check"]);
@@ -142,14 +181,26 @@ describe("evaluate with configured rules", () => {
 
   it("waits (in_progress) while a required check is still running", async () => {
     const p = await policyFrom("rules:\n  - name: ci\n    require:\n      checks: [test]\n");
-    const d = evaluate(p, facts({ checkRuns: [{ name: "test", status: "in_progress", conclusion: null, app: { slug: "github-actions" } }] }));
+    const d = evaluate(
+      p,
+      facts({
+        checkRuns: [
+          { name: "test", status: "in_progress", conclusion: null, app: { slug: "github-actions" } },
+        ],
+      }),
+    );
     expect(d.verdict).toBe("in_progress");
   });
 
   it("does not accept neutral or skipped as success", async () => {
     const p = await policyFrom("rules:\n  - name: ci\n    require:\n      checks: [test]\n");
     for (const conclusion of ["neutral", "skipped"] as const) {
-      const d = evaluate(p, facts({ checkRuns: [{ name: "test", status: "completed", conclusion, app: { slug: "github-actions" } }] }));
+      const d = evaluate(
+        p,
+        facts({
+          checkRuns: [{ name: "test", status: "completed", conclusion, app: { slug: "github-actions" } }],
+        }),
+      );
       expect(d.verdict).toBe("failure");
     }
   });
@@ -173,13 +224,21 @@ describe("evaluate with configured rules", () => {
     const p = await policyFrom(
       "rules:\n  - name: docs-by-agents\n    if: { author: [agent], paths: ['docs/**', '*.md'] }\n    require: { approvals: 2 }\n",
     );
-    expect(evaluate(p, copilotPr({ files: [file("README.md")] })).rules.map((r) => r.name)).toContain("docs-by-agents");
-    expect(evaluate(p, copilotPr({ files: [file("src/a.ts")] })).rules.map((r) => r.name)).not.toContain("docs-by-agents");
-    expect(evaluate(p, facts({ files: [file("README.md")] })).rules.map((r) => r.name)).not.toContain("docs-by-agents");
+    expect(evaluate(p, copilotPr({ files: [file("README.md")] })).rules.map((r) => r.name)).toContain(
+      "docs-by-agents",
+    );
+    expect(evaluate(p, copilotPr({ files: [file("src/a.ts")] })).rules.map((r) => r.name)).not.toContain(
+      "docs-by-agents",
+    );
+    expect(evaluate(p, facts({ files: [file("README.md")] })).rules.map((r) => r.name)).not.toContain(
+      "docs-by-agents",
+    );
   });
 
   it("counts an approval only from the rule's `from`", async () => {
-    const p = await policyFrom("rules:\n  - name: sec\n    require:\n      approvals: 1\n      from: { teams: [acme/security] }\n");
+    const p = await policyFrom(
+      "rules:\n  - name: sec\n    require:\n      approvals: 1\n      from: { teams: [acme/security] }\n",
+    );
     const f = facts({
       reviews: [review("bob"), review("sue")],
       people: { sue: { permission: "write", teams: { "acme/security": true } } },
@@ -191,7 +250,13 @@ describe("evaluate with configured rules", () => {
 });
 
 describe("properties", () => {
-  const automation: Actor[] = [bot("dependabot[bot]"), bot("github-actions[bot]"), COPILOT, bot("devin-ai-integration[bot]"), bot("coderabbitai[bot]")];
+  const automation: Actor[] = [
+    bot("dependabot[bot]"),
+    bot("github-actions[bot]"),
+    COPILOT,
+    bot("devin-ai-integration[bot]"),
+    bot("coderabbitai[bot]"),
+  ];
   const reviewArb = fc.record({
     who: fc.constantFrom<Actor>(COPILOT, user("alice"), ...automation),
     state: fc.constantFrom<Review["state"]>("APPROVED", "COMMENTED", "CHANGES_REQUESTED"),
@@ -247,8 +312,14 @@ describe("properties", () => {
             files: [...paths, ...extra].map((p) => file(p)),
             commits: [
               agentCommit
-                ? commit({ sha: "c".repeat(40), author: { name: "Claude", email: "noreply@anthropic.com", login: null } })
-                : commit({ sha: "c".repeat(40), author: { name: "Carol", email: "carol@acme.dev", login: "carol" } }),
+                ? commit({
+                    sha: "c".repeat(40),
+                    author: { name: "Claude", email: "noreply@anthropic.com", login: null },
+                  })
+                : commit({
+                    sha: "c".repeat(40),
+                    author: { name: "Carol", email: "carol@acme.dev", login: "carol" },
+                  }),
               ...base.commits,
             ],
             reviews,
@@ -256,8 +327,10 @@ describe("properties", () => {
           const a = evaluate(policy, base);
           const b = evaluate(policy, grown);
           expect(RANK[b.verdict]).toBeGreaterThanOrEqual(RANK[a.verdict]);
-          const required = (d: typeof a) => Object.fromEntries(d.rules.map((r) => [r.name, r.approvals.required]));
-          for (const [name, n] of Object.entries(required(a))) expect(required(b)[name] ?? -1).toBeGreaterThanOrEqual(n);
+          const required = (d: typeof a) =>
+            Object.fromEntries(d.rules.map((r) => [r.name, r.approvals.required]));
+          for (const [name, n] of Object.entries(required(a)))
+            expect(required(b)[name] ?? -1).toBeGreaterThanOrEqual(n);
         },
       ),
       { numRuns: 200 },

@@ -405,7 +405,12 @@ describe("edited comments", () => {
 
   it("reports a comment someone else rewrote, since its original text may have been a command", () => {
     const result = run({
-      comments: [comment(CLAUDE, "Working on it…", { lastEditedAt: at(8), editor: { login: "devin-ai-integration[bot]", type: "Bot" } })],
+      comments: [
+        comment(CLAUDE, "Working on it…", {
+          lastEditedAt: at(8),
+          editor: { login: "devin-ai-integration[bot]", type: "Bot" },
+        }),
+      ],
     });
     expect(result.violations).toEqual([
       expect.objectContaining({ kind: "command_edited", actor: "devin-ai-integration[bot]" }),

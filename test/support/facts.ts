@@ -12,7 +12,15 @@ export function file(path: string, extra: Partial<ChangedFile> = {}): ChangedFil
 
 export function commit(extra: Partial<Commit> = {}): Commit {
   const id = { name: "Alice", email: "alice@example.com", login: "alice" };
-  return { sha: HEAD, message: "change", author: id, committer: id, coAuthors: [], verified: false, ...extra };
+  return {
+    sha: HEAD,
+    message: "change",
+    author: id,
+    committer: id,
+    coAuthors: [],
+    verified: false,
+    ...extra,
+  };
 }
 
 export function review(login: string, extra: Partial<Review> = {}): Review {
