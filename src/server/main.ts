@@ -25,7 +25,10 @@ export interface RunningServer {
 type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal";
 const LEVELS = new Set<string>(["trace", "debug", "info", "warn", "error", "fatal"]);
 
-export function checkEnvironment(env: NodeJS.ProcessEnv): void {
+/** Environment variables as the process has them: strings, validated here rather than trusted. */
+export type Env = Record<string, string | undefined>;
+
+export function checkEnvironment(env: Env): void {
   const secret = env.WEBHOOK_SECRET;
   if (env.NODE_ENV === "production" && (!secret || secret === "development")) {
     throw new StartupError(
@@ -41,17 +44,14 @@ export function checkEnvironment(env: NodeJS.ProcessEnv): void {
   }
 }
 
-export async function startServer(
-  env: NodeJS.ProcessEnv,
-  options: AgentPolicyOptions = {},
-): Promise<RunningServer> {
+export async function startServer(env: Env, options: AgentPolicyOptions = {}): Promise<RunningServer> {
   checkEnvironment(env);
   const level = (env.LOG_LEVEL ?? "info") as LogLevel;
   const log = pino({ name: "agent-policy", level });
   const appId = Number(env.APP_ID);
   let probot: ReturnType<typeof createProbot>;
   try {
-    probot = createProbot({ env, overrides: { log, logLevel: level } });
+    probot = createProbot({ env: env as NodeJS.ProcessEnv, overrides: { log, logLevel: level } });
   } catch (error) {
     throw new StartupError(
       `cannot configure the GitHub App (${(error as Error).message}); set APP_ID and PRIVATE_KEY or PRIVATE_KEY_PATH`,

@@ -20,8 +20,6 @@ const ENV = {
   HOST: "127.0.0.1",
   LOG_LEVEL: "fatal",
 };
-/** Probot types some variables narrowly; these tests feed the server what an operator might. */
-const env = (vars: Record<string, string | undefined>) => vars as unknown as NodeJS.ProcessEnv;
 
 let server: RunningServer | null = null;
 afterEach(async () => {
@@ -47,8 +45,8 @@ function signedPost(url: string, payload: unknown, secret = SECRET) {
 
 describe("refusing to start", () => {
   it.each([
-    ["unset", env({ ...ENV, NODE_ENV: "production", WEBHOOK_SECRET: undefined })],
-    ["Probot's public default", env({ ...ENV, NODE_ENV: "production", WEBHOOK_SECRET: "development" })],
+    ["unset", { ...ENV, NODE_ENV: "production", WEBHOOK_SECRET: undefined }],
+    ["Probot's public default", { ...ENV, NODE_ENV: "production", WEBHOOK_SECRET: "development" }],
   ])("in production with the webhook secret %s", async (_, vars) => {
     await expect(startServer(vars)).rejects.toThrow(StartupError);
     await expect(startServer(vars)).rejects.toThrow(/WEBHOOK_SECRET/);
@@ -65,14 +63,14 @@ describe("refusing to start", () => {
   }, 25_000);
 
   it("on a bad PORT or LOG_LEVEL", async () => {
-    await expect(startServer(env({ ...ENV, PORT: "http" }))).rejects.toThrow(/PORT/);
-    await expect(startServer(env({ ...ENV, LOG_LEVEL: "loud" }))).rejects.toThrow(/LOG_LEVEL/);
+    await expect(startServer({ ...ENV, PORT: "http" })).rejects.toThrow(/PORT/);
+    await expect(startServer({ ...ENV, LOG_LEVEL: "loud" })).rejects.toThrow(/LOG_LEVEL/);
   });
 });
 
 describe("the running server", () => {
   it("serves health and metrics, and acknowledges only correctly signed webhooks", async () => {
-    server = await startServer(env({ ...ENV, NODE_ENV: "production" }));
+    server = await startServer({ ...ENV, NODE_ENV: "production" });
 
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
@@ -94,7 +92,7 @@ describe("the running server", () => {
     nock.disableNetConnect();
     nock.enableNetConnect(/127\.0\.0\.1/);
     const audit: Json[] = [];
-    server = await startServer(env(ENV), {
+    server = await startServer(ENV, {
       appSlug: "agent-policy",
       requestTimeoutMs: 1_500,
       audit: pino({ level: "info" }, { write: (line: string) => void audit.push(JSON.parse(line)) }),
