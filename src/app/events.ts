@@ -5,12 +5,8 @@
  */
 import { z } from "zod";
 import { parseExternalId } from "../github/external-id.js";
-
-export interface PrTarget {
-  owner: string;
-  repo: string;
-  number: number;
-}
+import type { PrTarget } from "../github/gather.js";
+import { DEFAULT_POLICY_PATH as POLICY_PATH } from "../policy/index.js";
 
 /** What the event already tells about the PR, used when GitHub cannot be read. */
 export interface Hint {
@@ -34,7 +30,6 @@ export type Intent =
   | { kind: "evaluate_open_prs"; where: Where; why: string }
   | { kind: "ignore"; reason: string };
 
-export const POLICY_PATH = ".github/agent-policy.yml";
 /** GitHub lists at most this many commits in a push payload; a longer push cannot be inspected. */
 const PUSH_COMMIT_LIMIT = 2048;
 

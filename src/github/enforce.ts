@@ -7,11 +7,9 @@ import type { ProbotOctokit } from "probot";
 import type { ActionRecord } from "../audit/log.js";
 import type { Decision, PlannedAction } from "../engine/decision.js";
 import { redactText } from "../scan/redact-text.js";
+import { COMMENT_MARKER } from "./gather.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
-
-/** Marks the one comment the app keeps per PR. */
-export const COMMENT_MARKER = "<!-- agent-policy -->";
 
 export interface EnforceTarget {
   owner: string;
