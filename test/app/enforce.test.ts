@@ -1,8 +1,11 @@
 /** The engine's planned undo steps, performed on GitHub: idempotent, audited, one comment per PR. */
 import nock from "nock";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { ProbotOctokit } from "probot";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Decision, PlannedAction } from "../../src/engine/decision.js";
+import { performActions } from "../../src/github/enforce.js";
 import { API, deliver, type FakePr, githubReads, testApp, tokenFor } from "./support/github.js";
-import { OWNER, pullRequestEvent, REPO } from "./support/payloads.js";
+import { HEAD, OWNER, pullRequestEvent, REPO } from "./support/payloads.js";
 
 const POLICY = "version: 1\npromotion:\n  actions: [fail, revert, comment]\n";
 const RENOVATE = { login: "renovate[bot]", type: "Bot" as const };
@@ -117,4 +120,93 @@ it("audits a failed action without failing the evaluation", async () => {
   const failed = t.audit.find((r) => r.event === "action" && r.kind === "remove_label");
   expect(failed).toMatchObject({ outcome: "failed", reason: expect.stringContaining("403"), level: 50 });
   expect(t.audit.find((r) => r.event === "decision")).toMatchObject({ verdict: "failure", check: "created" });
+});
+
+describe("performActions", () => {
+  const decision = (actions: PlannedAction[]): Decision => ({
+    verdict: "failure",
+    title: "Blocked",
+    identity: {
+      kind: "agent",
+      assisted: false,
+      author: "bot",
+      agents: [],
+      requesters: [],
+      strong: [],
+      weak: [],
+    },
+    categories: [],
+    rules: [],
+    reviews: [],
+    violations: [],
+    cleared: [],
+    findings: [],
+    blocking: [],
+    errors: [],
+    nextSteps: [],
+    actions,
+    policySource: "built-in default",
+    headSha: HEAD,
+  });
+  const octokit = () =>
+    new ProbotOctokit({ auth: "token t", retry: { enabled: false }, throttle: { enabled: false } });
+  const target = { owner: OWNER, repo: REPO, number: 2 };
+  const state = (actions: PlannedAction[], labels: string[] = []) => ({
+    decision: decision(actions),
+    labels,
+    autoMergeOn: false,
+    ownComment: null,
+    checkUrl: "u",
+  });
+
+  it("takes a PR out of the merge queue and puts back a removed hold label", async () => {
+    nock(API)
+      .post("/graphql", (b) => b.query.includes("pullRequest(number:$number){ id }"))
+      .reply(200, { data: { repository: { pullRequest: { id: "PR_1" } } } })
+      .post("/graphql", (b) => b.query.includes("dequeuePullRequest") && b.variables.id === "PR_1")
+      .reply(200, { data: { dequeuePullRequest: { clientMutationId: null } } })
+      .post(`${ISSUE}/labels`, { labels: ["do-not-merge"] })
+      .reply(200, []);
+    const results = await performActions(
+      octokit(),
+      target,
+      state([
+        { kind: "dequeue", because: "queued by a bot" },
+        { kind: "restore_label", label: "do-not-merge", because: "removed by a bot" },
+        { kind: "restore_label", label: "do-not-merge", because: "removed by a bot twice" },
+      ]),
+    );
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(results.map((r) => [r.kind, r.target, r.outcome])).toEqual([
+      ["dequeue", "merge-queue", "done"],
+      ["restore_label", "do-not-merge", "done"],
+    ]);
+  });
+
+  it("skips what is already undone and reports GraphQL errors as failed with the reason", async () => {
+    nock(API)
+      .post("/graphql")
+      .reply(200, {
+        data: null,
+        errors: [{ type: "NOT_FOUND", message: "Could not resolve to a PullRequest" }],
+      });
+    const results = await performActions(
+      octokit(),
+      target,
+      state(
+        [
+          { kind: "disable_auto_merge", because: "enabled by a bot" },
+          { kind: "restore_label", label: "hold", because: "removed by a bot" },
+          { kind: "dequeue", because: "queued by a bot" },
+        ],
+        ["HOLD"],
+      ),
+    );
+    expect(results.map((r) => [r.kind, r.outcome])).toEqual([
+      ["disable_auto_merge", "skipped"],
+      ["restore_label", "skipped"],
+      ["dequeue", "failed"],
+    ]);
+    expect(results[2]?.reason).toMatch(/Could not resolve/);
+  });
 });
