@@ -296,6 +296,31 @@ export class Graph {
           .map((s) => this.checkSuite(repo, s)),
       status: () => this.status(repo, sha),
       statusCheckRollup: () => this.rollup(repo, sha),
+      file: ({ path }: { path: string }) => this.treeEntry(repo, sha, path),
+    };
+  }
+
+  /** `Commit.file(path:)`: the file's tree entry at that commit (branch tips only), or null. */
+  private treeEntry(repo: Repo, sha: string, path: string): GraphObject | null {
+    const blob = this.object(repo, `${sha}:${path}`, undefined);
+    if (!blob) return null;
+    const clean = path.replace(/^\/+/, "");
+    const name = clean.split("/").pop() ?? clean;
+    const dot = name.lastIndexOf(".");
+    return {
+      __typename: "TreeEntry",
+      name,
+      path: clean,
+      nameRaw: Buffer.from(name).toString("base64"),
+      pathRaw: Buffer.from(clean).toString("base64"),
+      extension: dot > 0 ? name.slice(dot) : null,
+      mode: 33188,
+      type: "blob",
+      oid: blob.oid,
+      size: blob.byteSize,
+      isGenerated: false,
+      object: blob,
+      repository: () => this.repository(repo),
     };
   }
 
