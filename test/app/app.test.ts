@@ -1,5 +1,6 @@
 import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { offline } from "../support/nock.js";
 import {
   API,
   APP_ID,
@@ -13,11 +14,7 @@ import {
 } from "./support/github.js";
 import { example, HEAD, type Json, OWNER, pullRequestEvent, REPO, REPO_ID } from "./support/payloads.js";
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+offline();
 
 /** Runs one evaluation of an unchanged PR #2 and returns the check-run body GitHub received. */
 async function firstCheck(): Promise<Json> {

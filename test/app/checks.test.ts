@@ -1,9 +1,10 @@
 import nock from "nock";
 import { ProbotOctokit } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { storedFingerprint, writeCheckRun } from "../../src/github/checks.js";
 import type { Annotation, CheckRunOutput } from "../../src/report/render.js";
 import { fingerprint } from "../../src/report/render.js";
+import { offline } from "../support/nock.js";
 import type { Json } from "./support/payloads.js";
 
 const API = "https://api.github.com";
@@ -39,11 +40,7 @@ const annotation = (i: number): Annotation => ({
   message: "found",
 });
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+offline();
 
 describe("writeCheckRun", () => {
   it("sends annotations 50 at a time: the first batch with the create, the rest as updates", async () => {

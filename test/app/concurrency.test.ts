@@ -6,15 +6,12 @@
  */
 import nock from "nock";
 import { ProbotOctokit } from "probot";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
+import { offline } from "../support/nock.js";
 import { API, githubReads, testApp, tokenFor } from "./support/github.js";
 import { OWNER, pullRequestEvent, REPO } from "./support/payloads.js";
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+offline();
 
 it("completes four installations' evaluations, each with a write, concurrently", async () => {
   const t = await testApp({}, ProbotOctokit.defaults({ retry: { enabled: false } }));

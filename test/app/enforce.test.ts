@@ -1,9 +1,10 @@
 /** The engine's planned undo steps, performed on GitHub: idempotent, audited, one comment per PR. */
 import nock from "nock";
 import { ProbotOctokit } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Decision, PlannedAction } from "../../src/engine/decision.js";
 import { performActions } from "../../src/github/enforce.js";
+import { offline } from "../support/nock.js";
 import { API, deliver, type FakePr, githubReads, testApp, tokenFor } from "./support/github.js";
 import { HEAD, OWNER, pullRequestEvent, REPO } from "./support/payloads.js";
 
@@ -11,11 +12,7 @@ const POLICY = "version: 1\npromotion:\n  actions: [fail, revert, comment]\n";
 const RENOVATE = { login: "renovate[bot]", type: "Bot" as const };
 const ISSUE = `/repos/${OWNER}/${REPO}/issues/2`;
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+offline();
 
 async function evaluate(pr: FakePr) {
   const t = await testApp();

@@ -1,7 +1,8 @@
 import nock from "nock";
 import { ProbotOctokit } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { bound, type RequestBudget, RequestTimeoutError } from "../../src/app/requests.js";
+import { offline } from "../support/nock.js";
 
 const API = "https://api.github.com";
 
@@ -22,11 +23,7 @@ const budget = (over: Partial<RequestBudget> = {}): RequestBudget => ({
   ...over,
 });
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+offline();
 
 describe("bound", () => {
   it("retries reads and GraphQL queries at most twice", async () => {

@@ -4,6 +4,7 @@ import { detectPromotion, type PromotionInput } from "../../src/engine/promotion
 import type { Actor, Comment, PrFacts, TimelineEvent } from "../../src/facts/model.js";
 import type { Policy, PromotionAction, SafePattern } from "../../src/policy/model.js";
 import { bot, commit, facts, HEAD, review, user } from "../support/facts.js";
+import { testPolicy } from "../support/policy.js";
 
 const AGENTS = new Set([
   "devin-ai-integration[bot]",
@@ -27,32 +28,10 @@ function classify(actor: Actor | null): ActorClass {
 }
 
 /** The defaults of SPEC §2 (the policy module is built elsewhere). */
+/** The test policy with its promotion settings overridden. */
 function policy(promotion: Partial<Policy["promotion"]> = {}): Policy {
-  return {
-    version: 1,
-    agents: {
-      builtin: true,
-      accounts: [],
-      markers: { trailers: true, branchPrefixes: [], bodyPatterns: [] },
-      assistedAs: "agent",
-    },
-    categories: {},
-    rules: [],
-    approvals: {
-      dismissOnPush: true,
-      exclude: ["author", "requester", "contributors", "bots"],
-      blockOnChangesRequested: true,
-    },
-    promotion: {
-      labels: [],
-      commands: [],
-      actions: ["fail", "revert"],
-      governance: { approvals: 1, from: { users: [], teams: [], permission: "admin" } },
-      ...promotion,
-    },
-    secrets: { scan: true, onFinding: "fail" },
-    source: "built-in default",
-  };
+  const base = testPolicy();
+  return { ...base, promotion: { ...base.promotion, ...promotion } };
 }
 
 const pattern = (re: RegExp): SafePattern => ({ source: re.source, test: (text) => re.test(text) });

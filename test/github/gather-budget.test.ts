@@ -1,6 +1,6 @@
-import nock from "nock";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { fetchPatches, readPullRequest } from "../../src/github/gather.js";
+import { offline } from "../support/nock.js";
 import {
   commitNode,
   connection,
@@ -15,11 +15,7 @@ import {
   userNode,
 } from "./gather-fixtures.js";
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+offline();
 
 const hundred = Array.from({ length: 100 }, (_, i) => i);
 

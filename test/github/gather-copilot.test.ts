@@ -1,6 +1,6 @@
-import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readPullRequest } from "../../src/github/gather.js";
+import { offline } from "../support/nock.js";
 import {
   API,
   botNode,
@@ -13,11 +13,7 @@ import {
   userNode,
 } from "./gather-fixtures.js";
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+offline();
 
 const read = () => readPullRequest(octokit(), TARGET, { appSlug: "agent-policy" });
 const app = { id: 1143301, slug: "copilot-swe-agent", name: "Copilot" };

@@ -1,6 +1,7 @@
 import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readPullRequest } from "../../src/github/gather.js";
+import { offline } from "../support/nock.js";
 import {
   checkRunNode,
   commitNode,
@@ -18,11 +19,7 @@ import {
   userNode,
 } from "./gather-fixtures.js";
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+offline();
 
 const read = () => readPullRequest(octokit(), TARGET, { appSlug: "agent-policy" });
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);

@@ -1,13 +1,10 @@
-import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type nock from "nock";
+import { describe, expect, it } from "vitest";
 import { createPeopleCaches, lookupPeople } from "../../src/github/gather.js";
+import { offline } from "../support/nock.js";
 import { github, octokit, TARGET } from "./gather-fixtures.js";
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+offline();
 
 const permission = (scope: nock.Scope, login: string, body: object | number) => {
   const route = scope.get(`/repos/acme/app/collaborators/${encodeURIComponent(login)}/permission`);

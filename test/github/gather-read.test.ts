@@ -1,6 +1,6 @@
-import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { normalizeActor, readPullRequest } from "../../src/github/gather.js";
+import { offline } from "../support/nock.js";
 import {
   BASE,
   botNode,
@@ -22,11 +22,7 @@ import {
   userNode,
 } from "./gather-fixtures.js";
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+offline();
 
 const OLD = sha(1);
 

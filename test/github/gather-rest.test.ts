@@ -1,14 +1,10 @@
-import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fetchPatches, policyFetcher } from "../../src/github/gather.js";
 import { facts, file } from "../support/facts.js";
+import { offline } from "../support/nock.js";
 import { API, github, octokit, TARGET } from "./gather-fixtures.js";
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+offline();
 
 const restFile = (filename: string, extra: Record<string, unknown> = {}) => ({
   sha: "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391",
