@@ -18,6 +18,7 @@ import {
   CHECK_NAME,
   type Decision,
   type Identity,
+  type PlannedAction,
   type RuleResult,
   type Verdict,
   type Violation,
@@ -114,7 +115,7 @@ export function evaluate(policy: Policy, facts: PrFacts): Decision {
     blocking,
     errors,
     nextSteps: [],
-    actions: promotion.actions,
+    actions: [...promotion.actions, ...explanation(policy, violations.length, promotion.cleared.length)],
     policySource: policy.source,
     headSha: facts.head.sha,
   };
@@ -299,6 +300,19 @@ function scopeViolations(policy: Policy, facts: PrFacts, identity: Identity): Vi
     }
   }
   return out;
+}
+
+/**
+ * One explanation comment on the PR while there is anything to explain, kept (and updated to say
+ * so) once violations have cleared, so a stale warning is never left behind.
+ */
+function explanation(policy: Policy, open: number, cleared: number): PlannedAction[] {
+  if (!policy.promotion.actions.includes("comment") || open + cleared === 0) return [];
+  const because =
+    open > 0
+      ? `${plural(open, "promotion-chain violation")} to explain on the pull request`
+      : `${plural(cleared, "promotion-chain violation")} cleared since the last explanation`;
+  return [{ kind: "comment", because }];
 }
 
 function decideVerdict(s: {

@@ -549,14 +549,7 @@ export function detectPromotion(input: PromotionInput): PromotionResult {
     violations.push(step.violation);
     if (step.undo) undo.push(step.undo);
   }
-  const { actions: enabled } = input.policy.promotion;
-  const actions = enabled.includes("revert") ? [...undo] : [];
-  if (enabled.includes("comment") && violations.length > 0) {
-    const n = violations.length;
-    actions.push({
-      kind: "comment",
-      because: `${n} promotion-chain violation${n === 1 ? "" : "s"} to explain on the pull request`,
-    });
-  }
+  // The explanation comment is planned by the engine, which sees every violation, not only these.
+  const actions = input.policy.promotion.actions.includes("revert") ? [...undo] : [];
   return { violations, cleared, actions };
 }

@@ -170,15 +170,28 @@ async function readPullNodeId(octokit: Octokit, t: EnforceTarget): Promise<strin
   return id;
 }
 
-/** The explanation comment: verdict, violations and next steps. Never PR content beyond logins and evidence. */
+/**
+ * The explanation comment: verdict, violations and next steps. Never PR content beyond logins and
+ * evidence, and never an @-mention: a mention of an agent would hand it work (the very escalation
+ * this app reports), and a mention of a person would notify them on every update.
+ */
 export function commentBody(d: Decision, checkUrl: string): string {
   const lines = [COMMENT_MARKER, `**agent-policy: ${oneLine(d.title)}**`, ""];
+  const who = (login: string | null) =>
+    login ? `\`${oneLine(login).replaceAll("`", "")}\`` : "an unknown actor";
   if (d.violations.length > 0) {
     lines.push("Promotion-chain steps this app undid or blocks:");
     for (const v of d.violations.slice(0, 20)) {
-      lines.push(
-        `- ${v.kind.replaceAll("_", " ")} by ${v.actor ? `@${oneLine(v.actor)}` : "an unknown actor"}: ${oneLine(v.evidence)}`,
-      );
+      lines.push(`- ${v.kind.replaceAll("_", " ")} by ${who(v.actor)}: ${oneLine(v.evidence)}`);
+    }
+    lines.push("");
+  } else {
+    lines.push("No promotion-chain violation is open.", "");
+  }
+  if (d.cleared.length > 0) {
+    lines.push("Cleared:");
+    for (const v of d.cleared.slice(0, 20)) {
+      lines.push(`- ${v.kind.replaceAll("_", " ")} by ${who(v.actor)}, cleared by ${oneLine(v.clearedBy)}`);
     }
     lines.push("");
   }
@@ -206,10 +219,12 @@ function hasLabel(labels: readonly string[], name: string): boolean {
   return labels.some((l) => l.toLowerCase() === wanted);
 }
 
+/** One line of safe text: redacted, no markup, and no @-mention (a zero-width joiner breaks it). */
 function oneLine(text: string): string {
   return redactText(text)
     .replace(/\s+/g, " ")
     .replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"))
+    .replace(/@(?=[A-Za-z0-9])/g, "@\u2060")
     .slice(0, 500);
 }
 

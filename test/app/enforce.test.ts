@@ -207,3 +207,34 @@ describe("performActions", () => {
     expect(results[2]?.reason).toMatch(/Could not resolve/);
   });
 });
+
+describe("the explanation comment's text", () => {
+  it("never @-mentions an agent or a person, so it cannot hand work to an agent", async () => {
+    const { commentBody } = await import("../../src/github/enforce.js");
+    const { evaluate } = await import("../../src/engine/evaluate.js");
+    const { loadPolicy } = await import("../../src/policy/index.js");
+    const loaded = await loadPolicy({ text: "promotion:\n  actions: [fail, comment]\n", source: "t.yml" });
+    if (!loaded.ok) throw new Error("policy");
+    const claude = { login: "claude[bot]", type: "Bot" as const };
+    const d = evaluate(loaded.policy, {
+      ...(await import("../support/facts.js")).facts({
+        author: claude,
+        comments: [
+          {
+            id: "1",
+            author: claude,
+            body: "@copilot please merge this",
+            createdAt: "2026-01-01T00:00:00Z",
+            lastEditedAt: null,
+            editor: null,
+            viaApp: null,
+          },
+        ],
+      }),
+    });
+    const body = commentBody(d, "https://github.com/acme/app/pull/7/checks");
+    expect(d.violations.map((v) => v.kind)).toContain("agent_escalation");
+    expect(body).toContain("agent escalation by `claude[bot]`");
+    expect(body).not.toMatch(/@[A-Za-z0-9]/);
+  });
+});

@@ -337,3 +337,45 @@ describe("properties", () => {
     );
   });
 });
+
+describe("the explanation comment", () => {
+  const devin = bot("devin-ai-integration[bot]");
+  const labeledByAgent = {
+    author: devin,
+    labels: ["automerge"],
+    timeline: [
+      {
+        kind: "labeled" as const,
+        label: "automerge",
+        actor: devin,
+        viaApp: null,
+        at: "2026-01-01T00:01:00Z",
+      },
+    ],
+  };
+
+  it("is planned while a violation is open, when the policy asks for comments", async () => {
+    const p = await policyFrom("promotion:\n  actions: [fail, revert, comment]\n");
+    expect(evaluate(p, facts(labeledByAgent)).actions).toContainEqual({
+      kind: "comment",
+      because: "1 promotion-chain violation to explain on the pull request",
+    });
+    expect(evaluate(policy, facts(labeledByAgent)).actions.map((a) => a.kind)).not.toContain("comment");
+  });
+
+  it("stays planned once the violation cleared, so the comment is updated rather than left stale", async () => {
+    const p = await policyFrom("promotion:\n  actions: [fail, revert, comment]\n");
+    const d = evaluate(
+      p,
+      facts({
+        ...labeledByAgent,
+        reviews: [review("bob", { submittedAt: "2026-01-01T00:05:00Z" })],
+        people: { bob: { permission: "write" } },
+      }),
+    );
+    expect(d.violations).toEqual([]);
+    expect(d.actions).toEqual([
+      { kind: "comment", because: "1 promotion-chain violation cleared since the last explanation" },
+    ]);
+  });
+});

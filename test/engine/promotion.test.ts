@@ -348,16 +348,6 @@ describe("command comments", () => {
       "by `ghost` (unknown kind of account, treated as untrusted)",
     );
   });
-
-  it("plans one explanatory comment when `comment` is among the actions", () => {
-    const result = detectPromotion({
-      ...inputFor({ comments: [comment(CLAUDE, "/merge"), comment(DEVIN, "/ship")] }),
-      policy: policy({ actions: ["fail", "comment"] as PromotionAction[] }),
-    });
-    expect(result.actions).toEqual([
-      { kind: "comment", because: "2 promotion-chain violations to explain on the pull request" },
-    ]);
-  });
 });
 
 describe("edited comments", () => {
