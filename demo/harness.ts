@@ -70,7 +70,7 @@ export async function startGate(options: GateOptions = {}): Promise<Gate> {
     secret,
     audit,
     deliver: (event, id) => sendWebhook({ url: webhookUrl, secret, ...event, ...(id ? { id } : {}) }),
-    settle: (timeoutMs = 30_000) => settle(server.url, timeoutMs),
+    settle: (timeoutMs = 30_000) => waitForIdle(server.url, timeoutMs),
     close: async () => {
       // The server first (it waits for running evaluations), then GitHub: a request the stand-in
       // holds for a `timeout` fault is only released by its close().
@@ -82,7 +82,8 @@ export async function startGate(options: GateOptions = {}): Promise<Gate> {
   };
 }
 
-async function settle(url: string, timeoutMs: number): Promise<void> {
+/** Polls the app server's /healthz until no evaluation is queued or running. */
+export async function waitForIdle(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const health = (await (await fetch(`${url}/healthz`)).json()) as { queueDepth?: unknown };
