@@ -80,7 +80,7 @@ describe("a PR over time", () => {
     await gate.settle();
     expect(writesTo(gate, devin.repo)).toEqual([]);
     expect(appComments(gate, devin)).toHaveLength(1);
-  });
+  }, 30_000); // Probot spaces comment writes of one installation 3 s apart
 });
 
 /** A one-file agent PR by Devin in `repo` (created if needed), and the webhook that opens it. */
