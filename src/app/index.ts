@@ -125,7 +125,9 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
 
     const scheduleEvaluation = (req: EvaluationRequest) => {
       const { owner, repo, number } = req.target;
-      const key = `pr:${req.installation}:${owner}/${repo}#${number}`.toLowerCase();
+      // A merge group's check goes on its own commit: a later event for the same PR must not replace it.
+      const group = req.mergeGroupSha ? `@${req.mergeGroupSha}` : "";
+      const key = `pr:${req.installation}:${owner}/${repo}#${number}${group}`.toLowerCase();
       scheduler.schedule(
         key,
         async () => {

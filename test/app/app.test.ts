@@ -256,6 +256,41 @@ describe("merge_group", () => {
     expect(t.audit[0]).toMatchObject({ pr: 2, headSha: groupSha });
   });
 
+  it("keeps the merge group's evaluation when a pull_request event for the same PR arrives while it waits", async () => {
+    const t = await testApp();
+    const group = example("merge_group", "checks_requested");
+    group.repository.owner.login = OWNER;
+    group.repository.name = REPO;
+    group.merge_group.head_ref = `refs/heads/gh-readonly-queue/main/pr-2-${HEAD}`;
+    const groupSha = group.merge_group.head_sha;
+    const posted: string[] = [];
+    tokenFor(1);
+    githubReads();
+    githubReads();
+    githubReads();
+    nock(API)
+      .persist()
+      .get(`/repos/${OWNER}/${REPO}/commits/${groupSha}/check-runs`)
+      .query(true)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`/repos/${OWNER}/${REPO}/check-runs`, (b: Json) => {
+        posted.push(b.head_sha);
+        return true;
+      })
+      .reply(201, { id: 10 });
+    // PR #2 is being evaluated; GitHub then sends merge_group.checks_requested and pull_request.enqueued together.
+    const receive = (id: string, name: string, payload: unknown) =>
+      void t.probot.receive({ id, name, payload } as never);
+    receive("1", "pull_request", pullRequestEvent("labeled"));
+    receive("2", "merge_group", group);
+    receive("3", "pull_request", { ...pullRequestEvent("synchronize"), action: "enqueued" });
+    await new Promise((r) => setTimeout(r, 50));
+    await t.agent.idle();
+    nock.cleanAll();
+    expect(posted).toContain(groupSha);
+    expect(posted).toContain(HEAD);
+  });
+
   it("fails the merge group's check when its PR cannot be told", async () => {
     const t = await testApp();
     const group = example("merge_group", "checks_requested");
