@@ -291,8 +291,15 @@ export async function readPullRequest(
   }
   events = byTime(events, (e) => e.at);
 
+  // This app's own run is its previous verdict, not a fact about the PR (it comes back as
+  // `ownCheckRun`); any other run under its name is then someone else's, which the engine reports.
+  const ownSlug = opts.appSlug.toLowerCase();
   const checkRuns = byTime(
-    checks.contexts.filter((c) => c.__typename === "CheckRun"),
+    checks.contexts
+      .filter((c) => c.__typename === "CheckRun")
+      .filter(
+        (c) => !(c.name.toLowerCase() === CHECK_NAME && c.checkSuite.app?.slug.toLowerCase() === ownSlug),
+      ),
     (c) => c.startedAt,
   ).map(toCheckRun);
   const statuses = byTime(

@@ -309,7 +309,7 @@ describe("readPullRequest", () => {
         at: "2026-01-02T12:05:00Z",
       },
     ]);
-    // Oldest first; each run keeps the app that posted it.
+    // Oldest first; each run keeps the app that posted it; this app's own run is not a fact about the PR.
     expect(facts.checkRuns).toEqual([
       {
         name: "CodeQL",
@@ -322,12 +322,6 @@ describe("readPullRequest", () => {
         status: "completed",
         conclusion: "success",
         app: { slug: "github-actions", id: 15368 },
-      },
-      {
-        name: "agent-policy",
-        status: "completed",
-        conclusion: "action_required",
-        app: { slug: "agent-policy", id: 15368 },
       },
     ]);
     expect(facts.statuses).toEqual([
@@ -357,6 +351,24 @@ describe("readPullRequest", () => {
       summary: "…",
     });
     expect(ownComment).toEqual({ id: 1002, body: "<!-- agent-policy -->\nWaiting on one approval" });
+  });
+
+  it("leaves its own check run out of the facts and keeps another app's run of the same name", async () => {
+    const { scope } = github();
+    const contexts = [
+      checkRunNode("agent-policy", "agent-policy", "FAILURE", "2026-01-02T10:00:00Z", 901),
+      checkRunNode("agent-policy", "sneaky-ci", "SUCCESS", "2026-01-02T10:01:00Z", 902),
+      checkRunNode("build", "github-actions", "SUCCESS", "2026-01-02T10:02:00Z", 903),
+    ];
+    onGraphql(scope, "AgentPolicyPullRequest", () => ({
+      data: prData({ headCommit: headCommit(HEAD, contexts) }),
+    }));
+    const { facts } = await readPullRequest(octokit(), TARGET, { appSlug: "Agent-Policy" });
+    expect(facts.checkRuns.map((c) => `${c.name} by ${c.app?.slug}`)).toEqual([
+      "agent-policy by sneaky-ci",
+      "build by github-actions",
+    ]);
+    expect(facts.counts.checks).toEqual({ reported: 3, fetched: 3 });
   });
 
   it("does not take a marked comment by someone else for its own", async () => {
