@@ -68,8 +68,16 @@ export function assessReviews(
       continue;
     }
     if (review.state === "CHANGES_REQUESTED") {
-      changesRequested.push({ login, review });
-      verdict(false, `requested changes${short(review.commitSha)}`);
+      // As on GitHub, only people with write access can hold a PR; anyone else's objection is shown, not enforced.
+      if (hasPermission(facts, login, "write") === true) {
+        changesRequested.push({ login, review });
+        verdict(false, `requested changes${short(review.commitSha)}`);
+      } else {
+        verdict(
+          false,
+          `requested changes${short(review.commitSha)} without write permission, so it does not hold the PR`,
+        );
+      }
       continue;
     }
     const reason = exclusion(key, author, excluded, excludeContributors);

@@ -6,12 +6,12 @@
 
 import { LRUCache } from "lru-cache";
 import { agentMentionHandles } from "../catalog/index.js";
-import type { Actor, PrFacts } from "../facts/model.js";
+import type { Actor, PrFacts, TimelineKind } from "../facts/model.js";
 import type { Policy, Rule } from "../policy/model.js";
 import { scanFile } from "../scan/index.js";
 import type { FileScan, Finding } from "../scan/model.js";
 import { assessReviews } from "./approvals.js";
-import { ownNameSpoofs } from "./checks.js";
+import { ownNameSpoofs, type SelfCertification } from "./checks.js";
 import { classify } from "./classify.js";
 import {
   type CategoryHit,
@@ -26,15 +26,13 @@ import {
 import { compiled, firstMatch } from "./globs.js";
 import { actorClass, identify } from "./identify.js";
 import { detectPromotion } from "./promotion.js";
+import { HOLD_LABELS, labelMatcher, PROTECTED_LABELS } from "./promotion-patterns.js";
 import { describeKind, evaluateRule, ruleApplies } from "./rules.js";
 
 /** Guards every policy carries; named so a reader tells them from the policy's own rules. */
 const GOVERNANCE_RULE = "governance guard (built-in)";
 const SECRETS_RULE = "secret findings (built-in)";
 const UNSCANNED_RULE = "unscanned files (built-in)";
-
-const BINARY =
-  /\.(png|jpe?g|gif|webp|ico|bmp|tiff?|pdf|zip|gz|tgz|bz2|xz|7z|jar|war|class|exe|dll|so|dylib|a|o|bin|woff2?|ttf|otf|eot|mp[34]|mov|avi|wav|ogg|flac|psd|sketch|fig)$/i;
 
 export function evaluate(policy: Policy, facts: PrFacts): Decision {
   const errors = completenessErrors(facts);
@@ -54,20 +52,25 @@ export function evaluate(policy: Policy, facts: PrFacts): Decision {
   });
 
   const ctx = { facts, identity, categories };
+  const author = facts.author.login.toLowerCase();
+  const self: SelfCertification = {
+    status: (c) => c !== null && (c.login.toLowerCase() === author || classOf(c) === "agent"),
+    run: (app) => app !== null && classOf({ login: `${app.slug}[bot]`, type: "Bot" }) === "agent",
+  };
   const rules: RuleResult[] = [];
   const violations: Violation[] = [
     ...ownNameSpoofs(facts, CHECK_NAME),
     ...scopeViolations(policy, facts, identity),
   ];
   for (const { rule, because } of builtinRules(policy, facts, identity, categories, findings)) {
-    const { result, spoofs } = evaluateRule(rule, because, facts, assessment.eligible);
+    const { result, spoofs } = evaluateRule(rule, because, facts, assessment.eligible, self);
     rules.push(result);
     violations.push(...spoofs);
   }
   for (const rule of policy.rules) {
     const because = ruleApplies(rule.if, ctx);
     if (!because) continue;
-    const { result, spoofs } = evaluateRule(rule, because, facts, assessment.eligible);
+    const { result, spoofs } = evaluateRule(rule, because, facts, assessment.eligible, self);
     rules.push(result);
     violations.push(...spoofs);
   }
@@ -77,7 +80,12 @@ export function evaluate(policy: Policy, facts: PrFacts): Decision {
     facts,
     classify: classOf,
     agentHandles: agentMentionHandles(),
-    prAgents: identity.agents.flatMap((a) => (a.login ? [a.login.toLowerCase()] : [])),
+    // Nobody with a stake in the PR clears its violations: its agents, requesters and (when excluded) contributors.
+    prAgents: [
+      ...identity.agents.flatMap((a) => (a.login ? [a.login.toLowerCase()] : [])),
+      ...identity.requesters.map((r) => r.login.toLowerCase()),
+      ...(policy.approvals.exclude.includes("contributors") ? contributors : []),
+    ],
     authorKind: identity.kind,
   });
   violations.push(...promotion.violations);
@@ -124,17 +132,46 @@ export function evaluate(policy: Policy, facts: PrFacts): Decision {
   return decision;
 }
 
-/** Data the app must fetch so the decision can be made: only reviewers and actors whose standing matters. */
+/**
+ * Whose repository permission and team memberships the decision depends on, so the app looks up
+ * only those: reviewers whose push access GraphQL did not already prove, or for whom something
+ * more than write may be asked (a rule's `from`, the governance guard), and the humans behind
+ * promotion steps (a human's own later step clears an automation's).
+ */
 export function lookupsNeeded(policy: Policy, facts: PrFacts): { logins: string[]; teams: string[] } {
   const classOf = (a: Actor | null) => actorClass(a, policy);
-  const logins = new Set<string>();
-  for (const r of facts.reviews) if (classOf(r.author) === "human") logins.add(r.author.login);
-  for (const e of facts.timeline) if (e.actor && classOf(e.actor) === "human") logins.add(e.actor.login);
   const teams = new Set<string>(policy.promotion.governance.from.teams);
   for (const rule of policy.rules) for (const t of rule.require.from?.teams ?? []) teams.add(t);
+  const beyondWrite =
+    teams.size > 0 ||
+    policy.rules.some((r) => r.require.from?.permission && !WRITE_OR_LESS.has(r.require.from.permission)) ||
+    policy.secrets.onFinding === "require_approval" ||
+    classify(policy, facts.files, new Map()).some(
+      (c) => c.name === "governance" || c.name === "agent-config",
+    );
+  const logins = new Set<string>();
+  for (const r of facts.reviews) {
+    if (classOf(r.author) === "human" && (beyondWrite || r.authorCanPush !== true))
+      logins.add(r.author.login);
+  }
+  const promoting = labelMatcher([...PROTECTED_LABELS, ...HOLD_LABELS, ...policy.promotion.labels]);
+  for (const e of facts.timeline) {
+    if (!e.actor || classOf(e.actor) !== "human") continue;
+    const step =
+      e.kind === "labeled" || e.kind === "unlabeled" ? promoting(e.label) : PROMOTION_STEPS.has(e.kind);
+    if (step) logins.add(e.actor.login);
+  }
   logins.delete(facts.author.login);
   return { logins: [...logins].slice(0, 50), teams: [...teams] };
 }
+
+const WRITE_OR_LESS = new Set(["none", "read", "triage", "write"]);
+const PROMOTION_STEPS = new Set<TimelineKind>([
+  "auto_merge_enabled",
+  "auto_merge_disabled",
+  "added_to_merge_queue",
+  "removed_from_merge_queue",
+]);
 
 /**
  * Whether the decision needs file patches (the REST file listing): content scanning is on, a workflow
@@ -208,8 +245,9 @@ function scanAll(facts: PrFacts): Map<string, FileScan> {
 
 function unscannedFiles(policy: Policy, facts: PrFacts): string[] {
   if (!policy.secrets.scan) return [];
+  // GitHub reports 0 additions for binary files; a file with added lines but no diff was too large to show.
   return facts.files
-    .filter((f) => f.patch === null && f.additions > 0 && f.status !== "removed" && !BINARY.test(f.path))
+    .filter((f) => f.patch === null && f.additions > 0 && f.status !== "removed")
     .map((f) => f.path);
 }
 

@@ -45,7 +45,11 @@ export function compileGlob(glob: string): CompiledGlob {
     return { glob, matches: (lowerPath) => mm.match(lowerPath) };
   }
   // Each brace alternative gets its own prefilter literal, so `**/*.{pem,key}` is not tried on every path.
-  const parts = minimatch.braceExpand(glob).map((alt) => {
+  // `dir/**` also matches `dir` itself: a symlink or submodule added at that path governs what is below it.
+  const alternatives = minimatch
+    .braceExpand(glob)
+    .flatMap((alt) => (alt.endsWith("/**") && alt.length > 3 ? [alt, alt.slice(0, -3)] : [alt]));
+  const parts = alternatives.map((alt) => {
     const mm = new Minimatch(alt, { ...GLOB_OPTIONS, nobrace: true });
     const literal = requiredLiteral(alt);
     return (lowerPath: string) => (literal === "" || lowerPath.includes(literal)) && mm.match(lowerPath);

@@ -111,7 +111,8 @@ export function knownActor(actor: Actor | null, policy: Policy): KnownAccount | 
 }
 
 export function actorClass(actor: Actor | null, policy: Policy): ActorClass {
-  if (!wellFormed(actor)) return "unknown";
+  // A deleted ("ghost") or mannequin account cannot be held to anything: never trusted as a human.
+  if (!wellFormed(actor) || actor.type === "Unknown") return "unknown";
   const account = knownActor(actor, policy);
   if (account) return account.kind;
   if (actor.type === "Bot" || actor.login.toLowerCase().endsWith("[bot]")) return "bot";

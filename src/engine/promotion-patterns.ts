@@ -59,6 +59,18 @@ export const COMMANDS: readonly string[] = [
   "@dependabot rebase",
   "@rustbot",
   "/q dev",
+  "/retest-required",
+  "/automerge",
+  "bors d+",
+  "bors d=*",
+  "bors delegate+",
+  "bors delegate=*",
+  "bors retry",
+  "@bors d+",
+  "@bors delegate+",
+  "@bors retry",
+  "/azp run*",
+  "/gcbrun",
 ];
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -71,13 +83,17 @@ function compile(entry: string, boundary: string): RegExp {
   return new RegExp(`^${words.join("\\s+")}${prefix ? "" : boundary}`, "i");
 }
 
-const compileLabel = (entry: string): RegExp => compile(entry, "$");
+/** Bots match labels loosely (`auto-merge`, `auto_merge`, `Auto Merge`), so separators never tell labels apart here. */
+const squash = (label: string): string => label.replace(/[\s_-]+/g, "").toLowerCase();
+
+const compileLabel = (entry: string): RegExp =>
+  compile(squash(entry.trim().replace(/\*$/, "")) + (entry.trim().endsWith("*") ? "*" : ""), "$");
 
 /** Whether a label name matches one of the label patterns (built-in or configured). */
 export function labelMatcher(patterns: readonly string[]): (label: string) => boolean {
   const compiled = patterns.map(compileLabel);
   return (label) => {
-    const name = label.trim();
+    const name = squash(label);
     return compiled.some((re) => re.test(name));
   };
 }
@@ -90,7 +106,8 @@ export const sameLabel = (a: string, b: string): boolean => labelKey(a) === labe
 
 const BUILTIN_COMMANDS = COMMANDS.map((command) => ({ command, pattern: compile(command, "(?:\\s|$)") }));
 
-const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/;
+/** A backtick fence's info string cannot hold a backtick (CommonMark): "```x```" is inline code, not a fence. */
+const FENCE_OPEN = /^ {0,3}(`{3,}(?![^`]*`)|~{3,})/;
 const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})\s*$/;
 
 /**

@@ -6,7 +6,7 @@ import type { PrFacts } from "../facts/model.js";
 import type { Rule, RuleCondition } from "../policy/model.js";
 import type { Approval } from "./approvals.js";
 import { describeApprovers, meetsFrom } from "./approvals.js";
-import { evaluateCheck } from "./checks.js";
+import { evaluateCheck, type SelfCertification } from "./checks.js";
 import type { CategoryHit, Identity, RuleResult, Violation } from "./decision.js";
 import { compiled, firstMatch } from "./globs.js";
 
@@ -77,6 +77,7 @@ export function evaluateRule(
   because: string[],
   facts: PrFacts,
   eligible: readonly Approval[],
+  self: SelfCertification,
 ): { result: RuleResult; spoofs: Violation[] } {
   const counted: string[] = [];
   const notCounted: { login: string; reason: string }[] = [];
@@ -85,7 +86,7 @@ export function evaluateRule(
     if (ok === true) counted.push(a.login);
     else notCounted.push({ login: a.login, reason: ok });
   }
-  const checks = rule.require.checks.map((c) => evaluateCheck(c, facts));
+  const checks = rule.require.checks.map((c) => evaluateCheck(c, facts, self));
   const result: RuleResult = {
     name: rule.name,
     because,

@@ -61,7 +61,8 @@ export function renderDecision(d: Decision): CheckRunOutput {
           "Promotion-chain violations",
           limit(
             d.violations.map(
-              (v) => `- **${v.kind.replaceAll("_", " ")}** — ${esc(v.evidence)}. _Clears:_ ${esc(v.clears)}.`,
+              (v) =>
+                `- **${v.kind.replaceAll("_", " ")}** — ${esc(sentence(v.evidence))}. _Clears:_ ${esc(sentence(v.clears))}.`,
             ),
           ),
         )
@@ -239,9 +240,15 @@ function limit(lines: readonly string[], max = MAX_ROWS): string[] {
 }
 
 /** Escape text from the PR for inline markdown and table cells: no HTML, no pipes, one line. */
+/** Evidence texts are sentences of their own; drop the final stop where the report adds one. */
+function sentence(s: string): string {
+  return s.replace(/\.+\s*$/, "");
+}
+
 function esc(s: string): string {
   return s
     .replace(/[\r\n]+/g, " ")
+    .replace(/[[\]]/g, "\\$&")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { evaluate } from "../../src/engine/evaluate.js";
+import { evaluate, lookupsNeeded } from "../../src/engine/evaluate.js";
 import type { Actor, PrFacts, Review } from "../../src/facts/model.js";
 import { defaultPolicy, loadPolicy } from "../../src/policy/index.js";
 import type { Policy } from "../../src/policy/model.js";
@@ -377,5 +377,51 @@ describe("the explanation comment", () => {
     expect(d.actions).toEqual([
       { kind: "comment", because: "1 promotion-chain violation cleared since the last explanation" },
     ]);
+  });
+});
+
+describe("hardening against bypasses", () => {
+  it("treats a deleted (ghost) or mannequin account as untrusted, never as a human", () => {
+    const ghost: Actor = { login: "ghost", type: "Unknown" };
+    const d = evaluate(
+      policy,
+      facts({
+        comments: [
+          {
+            id: "1",
+            author: ghost,
+            body: "/merge",
+            createdAt: "2026-01-01T00:00:00Z",
+            lastEditedAt: null,
+            editor: null,
+            viaApp: null,
+          },
+        ],
+      }),
+    );
+    expect(d.verdict).toBe("failure");
+    expect(d.violations[0]?.kind).toBe("command_comment");
+  });
+
+  it("looks up only what it needs: a typical reviewer with push access needs no REST call", () => {
+    expect(lookupsNeeded(policy, facts({ reviews: [review("bob")] })).logins).toEqual([]);
+    expect(
+      lookupsNeeded(policy, facts({ reviews: [review("bob", { authorCanPush: undefined })] })).logins,
+    ).toEqual(["bob"]);
+    expect(
+      lookupsNeeded(policy, copilotPr({ files: [file("CLAUDE.md")], reviews: [review("bob")] })).logins,
+    ).toEqual(["bob"]);
+  });
+
+  it("looks up the humans behind promotion steps, not behind ordinary labels", () => {
+    const step = (label: string) => ({
+      kind: "labeled" as const,
+      label,
+      actor: user("carol"),
+      viaApp: null,
+      at: "2026-01-01T00:00:00Z",
+    });
+    expect(lookupsNeeded(policy, facts({ timeline: [step("bug")] })).logins).toEqual([]);
+    expect(lookupsNeeded(policy, facts({ timeline: [step("automerge")] })).logins).toEqual(["carol"]);
   });
 });
