@@ -98,9 +98,8 @@ describe("updates in place", () => {
       ownRun: { id: 555, summary: "old\n\n<!-- agent-policy:fp=0000 -->" },
       approvals: ["hubot"],
     });
+    // GraphQL already says hubot can push, so no permission lookup is made.
     nock(API)
-      .get(`/repos/${OWNER}/${REPO}/collaborators/hubot/permission`)
-      .reply(200, { permission: "write", role_name: "write", user: { login: "hubot" } })
       .patch(`/repos/${OWNER}/${REPO}/check-runs/555`, (b) => {
         patched = b;
         return true;

@@ -76,6 +76,8 @@ export interface FakePr {
   files?: { path: string; patch?: string }[];
   /** Approving reviewers (on the head commit). */
   approvals?: string[];
+  /** Whether GraphQL reports the approvers can push (default true); false makes the app look their permission up. */
+  approverCanPush?: boolean;
   labels?: string[];
   /** Label events: who added which label. */
   labeled?: { label: string; by: { login: string; type: "User" | "Bot" } }[];
@@ -186,7 +188,7 @@ export function prData(pr: FakePr = {}) {
             createdAt: AT,
             author: actor({ login, type: "User" }),
             commit: { oid: head },
-            authorCanPushToRepository: true,
+            authorCanPushToRepository: pr.approverCanPush ?? true,
           })),
         ),
         comments: page(
