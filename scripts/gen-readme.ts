@@ -27,7 +27,8 @@ export function generatedSections(): Record<string, string> {
       `- **Hold labels**: ${list(HOLD_LABELS)}.`,
       `- **Commands** (at the start of a line, outside code blocks and quotes): ${list(COMMANDS)} (plus \`promotion.commands\`).`,
       "",
-      "Matching is case-insensitive and a trailing `*` matches any continuation.",
+      "Matching is case-insensitive, labels compare ignoring `-`, `_` and spaces (`auto-merge` is `automerge`),",
+      "and a trailing `*` matches any continuation.",
     ].join("\n"),
   };
 }
