@@ -56,6 +56,7 @@ function largePr(variant = 0): PrFacts {
     state: (i % 5 === 0 ? "COMMENTED" : "APPROVED") as "COMMENTED" | "APPROVED",
     commitSha: i % 3 === 0 ? "0".repeat(40) : HEAD,
     submittedAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+    body: "",
     authorCanPush: true,
   }));
   const c = (n: number) => ({ reported: n, fetched: n });

@@ -20,7 +20,7 @@
  * - Hold label removed: such a human later adds or removes the same hold label themselves.
  * - Approval by automation: such a human, not the author or a requester, approves after it (any commit).
  * - Auto-merge or merge queue by automation: such a human later enables auto-merge or enqueues.
- * - Command comments, edited comments, escalations, dismissed reviews, removed review requests and
+ * - Command comments (and commands in review bodies), edited comments, escalations, dismissed reviews, removed review requests and
  *   confused deputies clear only through the head-commit approval.
  * A dismissed approval is no longer an approval: GitHub reports it as DISMISSED, so it raises
  * nothing (and a dismissal by automation is itself a violation).
@@ -229,15 +229,45 @@ function labelSteps(ctx: Context): Step[] {
   return steps;
 }
 
-/** Command comments, edited comments and agent mentions in the PR conversation. */
+/** Where a text that bots read was written: how evidence names it. */
+interface Place {
+  /** Follows "command `…`": "commented", "in a review". */
+  command: string;
+  /** Precedes "mentioning agent": "comment", "review". */
+  noun: string;
+  source: string;
+}
+const IN_COMMENT: Place = { command: "commented", noun: "comment", source: "comment author" };
+const IN_REVIEW: Place = { command: "in a review", noun: "review", source: "review author" };
+
+/**
+ * Command comments, edited comments and agent mentions in the PR conversation. A submitted
+ * review's body is read the same way (Prow and bors obey `/lgtm` and `bors r+` in reviews), as a
+ * comment written when the review was submitted, never edited and not through an App. A pending
+ * review is visible to its author alone, so no bot has read it.
+ */
 function commentSteps(ctx: Context): Step[] {
-  return ctx.input.facts.comments.flatMap((comment) => [
-    ...commandSteps(ctx, comment),
-    ...mentionSteps(ctx, comment),
-  ]);
+  const { comments, reviews } = ctx.input.facts;
+  const reviewBodies = reviews
+    .filter((r) => r.state !== "PENDING" && r.body !== "")
+    .map(
+      (r): Comment => ({
+        id: r.id,
+        author: r.author,
+        body: r.body,
+        createdAt: r.submittedAt,
+        lastEditedAt: null,
+        editor: null,
+        viaApp: null,
+      }),
+    );
+  return [
+    ...comments.flatMap((c) => [...commandSteps(ctx, c, IN_COMMENT), ...mentionSteps(ctx, c, IN_COMMENT)]),
+    ...reviewBodies.flatMap((r) => [...commandSteps(ctx, r, IN_REVIEW), ...mentionSteps(ctx, r, IN_REVIEW)]),
+  ];
 }
 
-function commandSteps(ctx: Context, comment: Comment): Step[] {
+function commandSteps(ctx: Context, comment: Comment, place: Place): Step[] {
   const { policy, classify } = ctx.input;
   const hit = findCommand(comment.body, policy.promotion.commands);
   const steps: Step[] = [];
@@ -249,10 +279,10 @@ function commandSteps(ctx: Context, comment: Comment): Step[] {
         at: comment.createdAt,
         evidence: attributed(
           ctx,
-          `command ${code(hit.line)} commented`,
+          `command ${code(hit.line)} ${place.command}`,
           comment.author,
           comment.createdAt,
-          throughApp("comment author", comment.viaApp),
+          throughApp(place.source, comment.viaApp),
         ),
         clears: ONLY_HEAD_APPROVAL,
       },
@@ -286,7 +316,7 @@ function commandSteps(ctx: Context, comment: Comment): Step[] {
 }
 
 /** An agent or bot @-mentioning another catalogued agent hands the work on to it. */
-function mentionSteps(ctx: Context, comment: Comment): Step[] {
+function mentionSteps(ctx: Context, comment: Comment, place: Place): Step[] {
   if (!ctx.untrusted(comment.author)) return [];
   const handles = mentionedHandles(comment.body, ctx.input.agentHandles).filter(
     (h) => !isOwnHandle(comment.author.login, h),
@@ -301,10 +331,10 @@ function mentionSteps(ctx: Context, comment: Comment): Step[] {
         at: comment.createdAt,
         evidence: attributed(
           ctx,
-          `comment mentioning agent ${named}`,
+          `${place.noun} mentioning agent ${named}`,
           comment.author,
           comment.createdAt,
-          "comment author",
+          place.source,
         ),
         clears: ONLY_HEAD_APPROVAL,
       },

@@ -59,6 +59,11 @@ export interface Review {
   /** The commit the review was submitted on; null when GitHub no longer knows it. */
   commitSha: string | null;
   submittedAt: string;
+  /**
+   * The review's own text ("" when none). Merge bots read it like a comment (Prow's `/lgtm`,
+   * bors's `bors r+` in a review), so a command in it is a promotion step.
+   */
+  body: string;
   /** GraphQL `authorCanPushToRepository`: the reviewer had at least write access when fetched. */
   authorCanPush?: boolean;
 }

@@ -90,6 +90,7 @@ export const scenarioSchema = z
               .enum(["head", "old"])
               .default("head")
               .describe("Whether the review is of the head commit or an older one."),
+            body: z.string().default("").describe("The review's text; merge bots obey commands in it."),
             at: when,
           }),
         )
@@ -258,6 +259,7 @@ export function scenarioFacts(s: Scenario, owner = "acme", repo = "app"): PrFact
     state: r.state.toUpperCase() as Review["state"],
     commitSha: r.on === "head" ? HEAD_SHA : OLD_SHA,
     submittedAt: at(r.at),
+    body: r.body,
     // Reviewers can push unless `people` says otherwise (a known permission always wins).
     authorCanPush: true,
   }));

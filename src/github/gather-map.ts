@@ -110,6 +110,7 @@ export function toReview(node: ReviewNode): Review {
     state: node.state,
     commitSha: node.commit?.oid ?? null,
     submittedAt: node.submittedAt ?? node.createdAt,
+    body: node.body,
     authorCanPush: node.authorCanPushToRepository,
   };
 }

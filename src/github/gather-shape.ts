@@ -68,6 +68,7 @@ export const reviewPage = page(
   z.object({
     id: z.string().min(1),
     state: z.enum(["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"]),
+    body: z.string(),
     submittedAt: timestamp.nullable(),
     createdAt: timestamp,
     author: actorNode.nullable(),

@@ -52,6 +52,7 @@ fragment ReviewPage on PullRequestReviewConnection {
   nodes {
     id
     state
+    body
     submittedAt
     createdAt
     author { ...ActorFields }

@@ -83,6 +83,23 @@ describe("a PR over time", () => {
   }, 30_000); // Probot spaces comment writes of one installation 3 s apart
 });
 
+describe("commands in review bodies", () => {
+  it("fails the check when a bot's plain COMMENTED review says `bors r+`", async () => {
+    const { store } = gate.standIn;
+    const pr = agentPr("queue", "acme");
+    store.addReview(store.pull(pr.repo, pr.number), {
+      author: "helper[bot]",
+      state: "COMMENTED",
+      body: "Checks look fine.\nbors r+",
+    });
+    await gate.deliver(pr.event());
+    await gate.settle();
+    const run = onlyRun(gate, pr);
+    expect(run.conclusion).toBe("failure");
+    expect(run.output.summary).toMatch(/bors r\+.*in a review by .helper\[bot\]/);
+  });
+});
+
 /** A one-file agent PR by Devin in `repo` (created if needed), and the webhook that opens it. */
 function agentPr(repoName: string, owner: string, files: Record<string, string> = {}): Scenario {
   const { store } = gate.standIn;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ActorClass } from "../../src/engine/identify.js";
 import { detectPromotion, type PromotionInput } from "../../src/engine/promotion.js";
 import type { Actor, Comment, PrFacts, TimelineEvent } from "../../src/facts/model.js";
-import type { Policy, PromotionAction, SafePattern } from "../../src/policy/model.js";
+import type { Policy, SafePattern } from "../../src/policy/model.js";
 import { bot, commit, facts, HEAD, review, user } from "../support/facts.js";
 import { testPolicy } from "../support/policy.js";
 
@@ -505,6 +505,55 @@ describe("auto-merge and merge queue", () => {
     });
     expect(dequeued.violations).toHaveLength(1);
     expect(dequeued.actions).toEqual([]);
+  });
+});
+
+describe("review bodies", () => {
+  it("reports a command in an agent's COMMENTED review as in a comment", () => {
+    const result = run({
+      reviews: [
+        review("claude[bot]", {
+          author: CLAUDE,
+          state: "COMMENTED",
+          body: "LGTM.\nbors r+",
+          submittedAt: at(4),
+        }),
+      ],
+    });
+    expect(result.violations).toEqual([
+      {
+        kind: "command_comment",
+        actor: "claude[bot]",
+        at: at(4),
+        evidence: `command \`bors r+\` in a review by \`claude[bot]\` (agent) at ${at(4)} (review author).`,
+        clears: expect.stringContaining("approves the head commit after it"),
+      },
+    ]);
+  });
+
+  it("reports an agent's review mentioning another agent, and lets humans and quoted commands be", () => {
+    const result = run({
+      reviews: [
+        review("coderabbitai[bot]", {
+          author: bot("coderabbitai[bot]"),
+          state: "COMMENTED",
+          body: "@copilot fix these",
+        }),
+        review("otto", { state: "COMMENTED", body: "/lgtm" }),
+        review("helper[bot]", { author: bot("helper[bot]"), state: "COMMENTED", body: "> /lgtm\nnot yet" }),
+      ],
+    });
+    expect(result.violations.map((v) => `${v.kind} ${v.actor}`)).toEqual([
+      "agent_escalation coderabbitai[bot]",
+    ]);
+    expect(result.violations[0]?.evidence).toContain("review mentioning agent `@copilot`");
+  });
+
+  it("ignores a pending review, which no bot can see", () => {
+    const result = run({
+      reviews: [review("claude[bot]", { author: CLAUDE, state: "PENDING", body: "/merge" })],
+    });
+    expect(result.violations).toEqual([]);
   });
 });
 

@@ -30,6 +30,7 @@ it("reads a typical PR in one GraphQL request and its patches in one REST reques
         hundred.map((i) => ({
           id: `PRR_${i}`,
           state: "APPROVED",
+          body: "",
           submittedAt: "2026-01-02T11:00:00Z",
           createdAt: "2026-01-02T11:00:00Z",
           author: userNode(`r${i}`),

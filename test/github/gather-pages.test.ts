@@ -29,6 +29,7 @@ const commits = (from: number, to: number) => range(from, to).map((i) => commitN
 const review = (i: number) => ({
   id: `PRR_${i}`,
   state: "COMMENTED",
+  body: "",
   submittedAt: "2026-01-02T11:00:00Z",
   createdAt: "2026-01-02T11:00:00Z",
   author: userNode(`reviewer${i}`),

@@ -59,6 +59,7 @@ function agentPr() {
       {
         id: "PRR_1",
         state: "APPROVED",
+        body: "",
         submittedAt: "2026-01-02T11:00:00Z",
         createdAt: "2026-01-02T10:59:00Z",
         author: userNode("bob", 501),
@@ -68,6 +69,7 @@ function agentPr() {
       {
         id: "PRR_2",
         state: "COMMENTED",
+        body: "bors r+",
         submittedAt: null,
         createdAt: "2026-01-02T10:00:00Z",
         author: botNode("copilot-pull-request-reviewer", 175728472),
@@ -250,6 +252,7 @@ describe("readPullRequest", () => {
         state: "APPROVED",
         commitSha: HEAD,
         submittedAt: "2026-01-02T11:00:00Z",
+        body: "",
         authorCanPush: true,
       },
       {
@@ -258,6 +261,7 @@ describe("readPullRequest", () => {
         state: "COMMENTED",
         commitSha: null,
         submittedAt: "2026-01-02T10:00:00Z",
+        body: "bors r+",
         authorCanPush: false,
       },
     ]);

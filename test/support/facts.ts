@@ -30,6 +30,7 @@ export function review(login: string, extra: Partial<Review> = {}): Review {
     state: "APPROVED",
     commitSha: HEAD,
     submittedAt: "2026-01-02T00:00:00Z",
+    body: "",
     authorCanPush: true,
     ...extra,
   };

@@ -184,6 +184,7 @@ export function prData(pr: FakePr = {}) {
           (pr.approvals ?? []).map((login, i) => ({
             id: `review-${i}`,
             state: "APPROVED",
+            body: "",
             submittedAt: AT,
             createdAt: AT,
             author: actor({ login, type: "User" }),
