@@ -245,14 +245,26 @@ function sentence(s: string): string {
   return s.replace(/\.+\s*$/, "");
 }
 
+/**
+ * Escape text from the PR for inline markdown and table cells: one line, no pipes; outside code
+ * spans also no HTML and no link (`[text](url)` loses its `](`). Inside a code span markdown is inert, and entities
+ * would show literally, so only pipes (which still end a table cell) are escaped there.
+ */
 function esc(s: string): string {
   return s
     .replace(/[\r\n]+/g, " ")
-    .replace(/[[\]]/g, "\\$&")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/\|/g, "\\|");
+    .split(/(`[^`]*`)/)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part.replace(/\|/g, "\\|")
+        : part
+            .replace(/&/g, "&amp;")
+            .replace(/</g, "&lt;")
+            .replace(/>/g, "&gt;")
+            .replace(/\|/g, "\\|")
+            .replace(/\]\(/g, "]\\("),
+    )
+    .join("");
 }
 
 function code(s: string): string {

@@ -123,3 +123,19 @@ describe("renderFailure", () => {
     expect(out.summary).toContain("agent-policy.yml:3:5: unknown key `rulez`");
   });
 });
+
+describe("escaping", () => {
+  it("defuses links in PR text but keeps code spans readable", () => {
+    const d = evaluate(
+      defaultPolicy(),
+      facts({
+        author: { login: "devin-ai-integration[bot]", type: "Bot" },
+        files: [file("docs/[click](https://evil.example)/x.md")],
+      }),
+    );
+    const out = renderDecision(d);
+    expect(out.summary).not.toContain("](https://evil.example)");
+    expect(out.summary).toContain("]\\(https://evil.example)");
+    expect(out.summary).toContain("`devin-ai-integration[bot]`");
+  });
+});
