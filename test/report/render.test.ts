@@ -130,7 +130,7 @@ describe("escaping", () => {
       defaultPolicy(),
       facts({
         author: { login: "devin-ai-integration[bot]", type: "Bot" },
-        files: [file("docs/[click](https://evil.example)/x.md")],
+        files: [file("src/auth/[click](https://evil.example).ts")],
       }),
     );
     const out = renderDecision(d);
