@@ -65,6 +65,7 @@ function largePr(variant = 0): PrFacts {
     number: 1,
     title: "Large change",
     body: "Generated with [Claude Code](https://claude.com/claude-code)",
+    bodyEditedBy: null,
     author: { login: "Copilot", type: "Bot" },
     state: "open",
     draft: false,

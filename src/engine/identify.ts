@@ -24,7 +24,10 @@ import {
 
 export type ActorClass = "agent" | "bot" | "human" | "unknown";
 
-/** `contributors`: lowercase logins of every commit author, committer and co-author, who may never approve. */
+/**
+ * `contributors`: lowercase logins of every commit author, committer and co-author, and of a person
+ * who edited an agent's or bot's PR body; excluded from approving when `approvals.exclude` lists them.
+ */
 export type IdentityResult = Identity & { contributors: string[] };
 
 /** A catalogued or configured account. */
@@ -349,6 +352,7 @@ export function identify(policy: Policy, facts: PrFacts): IdentityResult {
   const body = clipText(typeof facts.body === "string" ? facts.body : "");
   readBody(found, body);
   readRequesters(found, facts, body, author, authorClass, authorAccount);
+  readBodyEditor(found, facts, author, authorClass);
 
   // Strong agent evidence decides; then a bot author; weak markers can only raise the kind, per assisted_as.
   let kind: AuthorKind = authorClass === "bot" ? "bot" : "human";
@@ -599,6 +603,29 @@ function readRequesters(
         `opened under their own account a PR made with ${names.length > 0 ? names.join(", ") : "an AI agent"}`,
     );
   }
+}
+
+/**
+ * A person who edited the body of an agent's or bot's PR. That body is where an agent names who
+ * asked for the work ("Requested by: @alice"), so the requester could delete the line and then
+ * approve; whoever edited it is therefore excluded like a contributor.
+ */
+function readBodyEditor(
+  found: Findings,
+  facts: PrFacts,
+  author: Actor | null,
+  authorClass: ActorClass,
+): void {
+  const editor = facts.bodyEditedBy;
+  if (!author || (authorClass !== "agent" && authorClass !== "bot")) return;
+  if (!wellFormed(editor) || actorClass(editor, found.policy) !== "human") return;
+  found.contributors.add(editor.login.toLowerCase());
+  found.strong.add(
+    "body editor",
+    "body editor",
+    () =>
+      `${code(editor.login)} edited the body of this PR by ${code(author.login)}, where an agent names who asked for the work; they count as a contributor`,
+  );
 }
 
 /** Which agent a trailer points at: a key only it writes, its email, a noreply login, a distinctive name, or an AI attribution key. */

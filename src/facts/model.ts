@@ -143,6 +143,12 @@ export interface PrFacts {
   number: number;
   title: string;
   body: string;
+  /**
+   * Who last edited the PR body (GitHub keeps the last editor only); null when it was never
+   * edited. On an agent's PR the body names the requester ("Requested by: @alice"), so a
+   * person who edited it may have removed that line and is excluded like a contributor.
+   */
+  bodyEditedBy: Actor | null;
   author: Actor;
   state: "open" | "closed" | "merged";
   draft: boolean;

@@ -66,6 +66,9 @@ export const scenarioSchema = z
       author: actor,
       title: z.string().default("Change"),
       body: z.string().default(""),
+      body_edited_by: actor
+        .optional()
+        .describe("Who last edited the PR body, when someone did (an agent's PR body names its requester)."),
       draft: z.boolean().default(false),
       base: z.string().default("main").describe("Base branch."),
       head: z.string().default("feature").describe("Head branch."),
@@ -288,6 +291,7 @@ export function scenarioFacts(s: Scenario, owner = "acme", repo = "app"): PrFact
     number: 1,
     title: pr.title,
     body: pr.body,
+    bodyEditedBy: pr.body_edited_by ? toActor(pr.body_edited_by) : null,
     author,
     state: "open",
     draft: pr.draft,

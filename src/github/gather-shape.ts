@@ -223,6 +223,8 @@ export const prAnswer = z.object({
           number: z.number().int(),
           title: z.string(),
           body: z.string(),
+          lastEditedAt: timestamp.nullable(),
+          editor: actorNode.nullable(),
           state: z.enum(["OPEN", "CLOSED", "MERGED"]),
           isDraft: z.boolean(),
           author: actorNode.nullable(),

@@ -313,6 +313,8 @@ export async function readPullRequest(
     number: pr.number,
     title: pr.title,
     body: pr.body,
+    // An edit GitHub cannot attribute (a deleted account) still counts as an edit, by the ghost.
+    bodyEditedBy: pr.lastEditedAt !== null || pr.editor !== null ? requiredActor(pr.editor) : null,
     author,
     state: pr.state === "OPEN" ? "open" : pr.state === "MERGED" ? "merged" : "closed",
     draft: pr.isDraft,

@@ -157,6 +157,8 @@ query AgentPolicyPullRequest($owner: String!, $repo: String!, $number: Int!, $po
       number
       title
       body
+      lastEditedAt
+      editor { ...ActorFields }
       state
       isDraft
       author { ...ActorFields }

@@ -321,6 +321,37 @@ describe("identify: agents under a human account", () => {
   });
 });
 
+describe("identify: who edited the body of an agent's PR", () => {
+  const devin = bot("devin-ai-integration[bot]");
+  const devinPr = (bodyEditedBy: Actor | null, author: Actor = devin) =>
+    facts({
+      author,
+      body: "Adds retries.",
+      bodyEditedBy,
+      commits: [commit({ author: web, committer: web })],
+    });
+
+  it("makes a person who edited the body a contributor, with evidence (they may have removed 'Requested by')", () => {
+    const id = identify(policy, devinPr(user("mona")));
+    expect(id.requesters).toEqual([]);
+    expect(id.contributors).toContain("mona");
+    expect(id.strong).toContainEqual({
+      signal: "body editor",
+      detail:
+        "`mona` edited the body of this PR by `devin-ai-integration[bot]`, where an agent names who asked for the work; they count as a contributor",
+    });
+  });
+
+  it("does so for a bot's PR too, but not for the agent's own edit or a human author's PR", () => {
+    expect(identify(policy, devinPr(user("mona"), bot("renovate[bot]"))).contributors).toContain("mona");
+    const own = identify(policy, devinPr(devin));
+    expect(own.contributors).not.toContain("devin-ai-integration[bot]");
+    expect(own.strong.map((e) => e.signal)).not.toContain("body editor");
+    const human = identify(policy, devinPr(user("mona"), user("alice")));
+    expect(human.contributors).not.toContain("mona");
+  });
+});
+
 describe("identify: bots and configured accounts", () => {
   it("dependabot is a bot PR, its branch prefix listed as weak evidence", () => {
     const dep: GitIdentity = {

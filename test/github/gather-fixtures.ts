@@ -144,6 +144,8 @@ export function prData(
         number: 7,
         title: "Add retry to the billing client",
         body: "",
+        lastEditedAt: null,
+        editor: null,
         state: "OPEN",
         isDraft: false,
         author: userNode("alice"),

@@ -31,6 +31,8 @@ function agentPr() {
   return prData({
     title: "Add retry to the billing client",
     body: "Requested by: @alice",
+    lastEditedAt: "2026-01-02T09:30:00Z",
+    editor: userNode("alice", 501),
     isDraft: true,
     author: botNode("devin-ai-integration", 158243242),
     headRefName: "devin/1700000000-retry",
@@ -227,6 +229,7 @@ describe("readPullRequest", () => {
       repo: { owner: "acme", name: "app", defaultBranch: "main" },
       number: 7,
       body: "Requested by: @alice",
+      bodyEditedBy: { login: "alice", type: "User", id: 501 },
       state: "open",
       draft: true,
       base: { ref: "main", sha: BASE },
@@ -420,6 +423,18 @@ describe("readPullRequest", () => {
     expect(merged.facts.state).toBe("merged");
     expect(merged.facts.head.repoFullName).toBe("");
     expect(closed.facts.state).toBe("closed");
+  });
+
+  it("names who last edited the body, the ghost when GitHub cannot say, and nobody when it was never edited", async () => {
+    const { scope } = github();
+    onGraphql(scope, "AgentPolicyPullRequest", () => ({
+      data: prData({ lastEditedAt: "2026-01-02T09:30:00Z", editor: null }),
+    }));
+    onGraphql(scope, "AgentPolicyPullRequest", () => ({ data: prData() }));
+    const ghost = await readPullRequest(octokit(), TARGET, { appSlug: "agent-policy" });
+    const never = await readPullRequest(octokit(), TARGET, { appSlug: "agent-policy" });
+    expect(ghost.facts.bodyEditedBy).toEqual({ login: "ghost", type: "Unknown" });
+    expect(never.facts.bodyEditedBy).toBeNull();
   });
 });
 

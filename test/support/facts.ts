@@ -42,6 +42,7 @@ export function facts(overrides: Partial<PrFacts> = {}): PrFacts {
     number: 7,
     title: "Change",
     body: "",
+    bodyEditedBy: null,
     author: user("alice"),
     state: "open",
     draft: false,

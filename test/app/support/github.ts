@@ -157,6 +157,8 @@ export function prData(pr: FakePr = {}) {
         number: pr.number ?? 2,
         title: "Update the README",
         body: "",
+        lastEditedAt: null,
+        editor: null,
         state: "OPEN",
         isDraft: false,
         author: actor(author),
