@@ -1,9 +1,11 @@
 /**
- * Read a PR's current state and decide it: read → policy → patches → people → evaluate.
+ * Read a PR's current state and decide it: read → policy → App attribution (only when it could
+ * matter) → patches → people → evaluate.
  * Read-only; shared by the app's pipeline (which then writes and enforces) and by
  * `agent-policy explain` (which only prints). Never throws: a fault names the stage it hit.
  */
 import type { ProbotOctokit } from "probot";
+import { needsAppAttribution } from "../engine/attribution.js";
 import type { Decision } from "../engine/decision.js";
 import { evaluate, lookupsNeeded, needsPatches } from "../engine/evaluate.js";
 import { errorReason } from "../github/enforce.js";
@@ -15,6 +17,7 @@ import {
   type PeopleCaches,
   type PrTarget,
   policyFetcher,
+  readAppAttribution,
   readPullRequest,
 } from "../github/gather.js";
 import { formatPolicyError } from "../policy/index.js";
@@ -97,6 +100,11 @@ export async function decide(
     policySource = policy.source;
 
     let facts = gathered.facts;
+    if (!gathered.appAttributed && needsAppAttribution(policy, facts)) {
+      // A person's label or command may have been made by an App with their token: only the REST timeline says.
+      enter("read");
+      facts = await readAppAttribution(octokit, target, facts);
+    }
     if (needsPatches(policy, facts)) {
       enter("files");
       facts = await fetchPatches(octokit, target, facts);

@@ -1,12 +1,13 @@
 /**
  * The REST reads GraphQL cannot do: file patches (only when content scanning needs them), files
- * named by `_extends`, and, for Copilot's PRs only, the issue timeline with its
- * `copilot_work_started` event and the App attribution of labels and comments.
+ * named by `_extends`, and the issue timeline with Copilot's `copilot_work_started` event and the
+ * App attribution of labels and comments (for Copilot's PRs, and when a person's step needs it).
  */
 import type { ProbotOctokit } from "probot";
 import { z } from "zod";
 import type { Actor, AppRef, ChangedFile, PrFacts, TimelineEvent } from "../facts/model.js";
 import { asGatherError, GatherError, httpStatus } from "./gather-errors.js";
+import { byTime } from "./gather-map.js";
 import { parseShape } from "./gather-shape.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -18,7 +19,7 @@ interface Target {
 
 /** GitHub lists at most 3,000 files of a PR, 100 a page. */
 const MAX_FILE_PAGES = 30;
-/** A bound on the Copilot timeline read, so a huge conversation cannot hold an evaluation forever. */
+/** A bound on the timeline read, so a huge conversation cannot hold an evaluation forever. */
 const MAX_TIMELINE_PAGES = 30;
 
 const restFile = z.object({
@@ -117,7 +118,7 @@ function restActorOf(actor: z.infer<typeof restActor> | null | undefined): Actor
   return { login: actor.login, type, id: actor.id };
 }
 
-export interface CopilotTimeline {
+export interface RestTimeline {
   /** `copilot_work_started` events: their actor is the human who asked Copilot for the work. */
   events: TimelineEvent[];
   /** App attribution of label changes, by `labelKey`. */
@@ -131,9 +132,9 @@ export interface CopilotTimeline {
 /** Matches a REST label event to the GraphQL one: same change, same label, same instant. */
 export const labelKey = (kind: string, label: string, at: string) => `${kind}|${label}|${Date.parse(at)}`;
 
-export async function readCopilotTimeline(octokit: Octokit, target: Target): Promise<CopilotTimeline> {
+export async function readRestTimeline(octokit: Octokit, target: Target): Promise<RestTimeline> {
   const doing = `reading the timeline of ${target.owner}/${target.repo}#${target.number}`;
-  const out: CopilotTimeline = { events: [], labelApps: new Map(), commentApps: new Map(), gap: null };
+  const out: RestTimeline = { events: [], labelApps: new Map(), commentApps: new Map(), gap: null };
   try {
     let pages = 0;
     const params = { owner: target.owner, repo: target.repo, issue_number: target.number, per_page: 100 };
@@ -164,4 +165,30 @@ export async function readCopilotTimeline(octokit: Octokit, target: Target): Pro
     throw asGatherError(err, doing);
   }
   return out;
+}
+
+/**
+ * Facts with what the REST timeline adds: the App behind each label change and comment (matched
+ * to GraphQL's by label, kind and time, and by comment id), Copilot's work-started events, and a
+ * gap when the timeline was longer than was read.
+ */
+export function withRestTimeline(facts: PrFacts, rest: RestTimeline): PrFacts {
+  const attributed = facts.timeline
+    .filter((e) => e.kind !== "copilot_work_started")
+    .map((e) =>
+      e.kind === "labeled" || e.kind === "unlabeled"
+        ? { ...e, viaApp: rest.labelApps.get(labelKey(e.kind, e.label, e.at)) ?? e.viaApp }
+        : e,
+    );
+  return {
+    ...facts,
+    timeline: byTime([...attributed, ...rest.events], (e) => e.at),
+    comments: facts.comments.map((c) => ({ ...c, viaApp: rest.commentApps.get(c.id) ?? c.viaApp })),
+    gaps: rest.gap ? [...facts.gaps, rest.gap] : facts.gaps,
+  };
+}
+
+/** Reads the REST timeline and adds what it says to the facts (see `withRestTimeline`). */
+export async function readAppAttribution(octokit: Octokit, target: Target, facts: PrFacts): Promise<PrFacts> {
+  return withRestTimeline(facts, await readRestTimeline(octokit, target));
 }

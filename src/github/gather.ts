@@ -8,7 +8,7 @@
 import type { ProbotOctokit } from "probot";
 import type { z } from "zod";
 import { CHECK_NAME } from "../engine/decision.js";
-import type { PrFacts, TimelineEvent } from "../facts/model.js";
+import type { PrFacts } from "../facts/model.js";
 import {
   asGatherError,
   asGraphqlResponseError,
@@ -29,7 +29,7 @@ import {
   toStatus,
   toTimelineEvent,
 } from "./gather-map.js";
-import { labelKey, readCopilotTimeline } from "./gather-rest.js";
+import { readRestTimeline, withRestTimeline } from "./gather-rest.js";
 import {
   type ContextNode,
   commentPage,
@@ -62,7 +62,7 @@ import {
 export { GatherError } from "./gather-errors.js";
 export { normalizeActor } from "./gather-map.js";
 export { createPeopleCaches, lookupPeople, type PeopleCaches } from "./gather-people.js";
-export { fetchPatches, policyFetcher } from "./gather-rest.js";
+export { fetchPatches, policyFetcher, readAppAttribution } from "./gather-rest.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -94,6 +94,8 @@ export interface Gathered {
   policyKey: string;
   ownCheckRun: OwnCheckRun | null;
   ownComment: { id: number; body: string } | null;
+  /** The REST timeline was read: labels and comments carry the App they were made through. */
+  appAttributed: boolean;
 }
 
 const notNull = <T>(x: T | null): x is T => x !== null;
@@ -275,21 +277,7 @@ export async function readPullRequest(
   ]);
 
   const author = requiredActor(pr.author);
-  let events: TimelineEvent[] = timeline.nodes.map(toTimelineEvent);
-  let commentList = comments.nodes.map(toComment);
-  // Copilot's requester is only in the REST timeline: one more read, for Copilot's PRs alone.
-  if (author.type === "Bot" && author.login === "Copilot") {
-    const extra = await readCopilotTimeline(octokit, target);
-    events = events.map((e) =>
-      e.kind === "labeled" || e.kind === "unlabeled"
-        ? { ...e, viaApp: extra.labelApps.get(labelKey(e.kind, e.label, e.at)) ?? e.viaApp }
-        : e,
-    );
-    events.push(...extra.events);
-    commentList = commentList.map((c) => ({ ...c, viaApp: extra.commentApps.get(c.id) ?? c.viaApp }));
-    if (extra.gap) gaps.push(extra.gap);
-  }
-  events = byTime(events, (e) => e.at);
+  const events = byTime(timeline.nodes.map(toTimelineEvent), (e) => e.at);
 
   // This app's own run is its previous verdict, not a fact about the PR (it comes back as
   // `ownCheckRun`); any other run under its name is then someone else's, which the engine reports.
@@ -308,7 +296,7 @@ export async function readPullRequest(
   ).map(toStatus);
   const lastEnabled = events.filter((e) => e.kind === "auto_merge_enabled").at(-1);
 
-  const facts: PrFacts = {
+  let facts: PrFacts = {
     repo: { owner: target.owner, name: target.repo, defaultBranch: repository.defaultBranchRef?.name ?? "" },
     number: pr.number,
     title: pr.title,
@@ -324,7 +312,7 @@ export async function readPullRequest(
     files: files.nodes.map(toFile),
     reviews: reviews.nodes.map(toReview),
     labels: labels.nodes.map((l) => l.name),
-    comments: commentList,
+    comments: comments.nodes.map(toComment),
     timeline: events,
     checkRuns,
     statuses,
@@ -346,6 +334,10 @@ export async function readPullRequest(
     },
     gaps: [...gaps, ...commitAuthorGaps(commits.nodes)],
   };
+  // Copilot's requester is only in the REST timeline: one more read, for Copilot's PRs. Other PRs
+  // read it later only when App attribution could change the decision (decide.ts).
+  const copilot = author.type === "Bot" && author.login === "Copilot";
+  if (copilot) facts = withRestTimeline(facts, await readRestTimeline(octokit, target));
 
   const bot = `${opts.appSlug}[bot]`.toLowerCase();
   const mine = facts.comments.find(
@@ -356,6 +348,7 @@ export async function readPullRequest(
     ...policy,
     ownCheckRun: ownCheckRunOf(checks.head, opts.appSlug),
     ownComment: mine ? { id: Number(mine.id), body: mine.body } : null,
+    appAttributed: copilot,
   };
 }
 

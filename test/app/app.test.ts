@@ -314,6 +314,52 @@ describe("merge_group", () => {
   });
 });
 
+describe("App attribution", () => {
+  const MARIA = { login: "maria", type: "User" as const };
+  /** One evaluation of PR #2 whose `automerge` label maria added, per GraphQL; the REST timeline names `app`. */
+  async function labelledBy(app: { slug: string; id: number } | null) {
+    const t = await testApp();
+    let body: Json = {};
+    tokenFor(1);
+    githubReads({ labels: ["automerge"], labeled: [{ label: "automerge", by: MARIA }] });
+    const timeline = nock(API)
+      .get(`/repos/${OWNER}/${REPO}/issues/2/timeline`)
+      .query(true)
+      .reply(200, [
+        {
+          event: "labeled",
+          id: 1,
+          created_at: "2026-01-02T00:00:00Z",
+          actor: { login: "maria", type: "User", id: 5 },
+          performed_via_github_app: app,
+          label: { name: "automerge" },
+        },
+      ]);
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}/collaborators/maria/permission`)
+      .reply(200, { permission: "write", role_name: "write" })
+      .post(`/repos/${OWNER}/${REPO}/check-runs`, (b) => {
+        body = b;
+        return true;
+      })
+      .reply(201, { id: 3 });
+    await deliver(t, "pull_request", pullRequestEvent("labeled"));
+    expect(timeline.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
+    return body;
+  }
+
+  it("reads the REST timeline when a person added a protected label, and trusts their own step", async () => {
+    expect((await labelledBy(null)).conclusion).toBe("success");
+  });
+
+  it("fails a protected label a person's token applied through an App", async () => {
+    const body = await labelledBy({ slug: "chat-bridge", id: 9 });
+    expect(body.conclusion).toBe("failure");
+    expect(body.output.summary).toContain("chat-bridge");
+  });
+});
+
 describe("push to the default branch", () => {
   it("re-evaluates the open PRs when the policy file changed", async () => {
     const t = await testApp();
