@@ -386,14 +386,28 @@ function titleFor(d: Decision, findings: readonly Finding[], failsOnViolations: 
       ? `Blocked: ${plural(secrets, "possible secret")} in added lines`
       : `Blocked: ${plural(findings.length, "dangerous workflow change")}${who}`;
   }
-  if (failsOnViolations)
-    return `Blocked: ${d.violations[0]?.evidence.split(";")[0]}${d.violations.length > 1 ? ` (+${d.violations.length - 1} more)` : ""}`;
+  if (failsOnViolations) {
+    // The evidence up to its timestamp: what happened and who did it, which is what fits in a title.
+    const first = d.violations[0];
+    const what = (first?.evidence ?? "").split(";")[0]?.replace(/ at \d{4}-\d\d-\d\dT\S*.*$/, "") ?? "";
+    const actor = first?.actor && !what.includes(`\`${first.actor}\``) ? ` — by \`${first.actor}\`` : "";
+    return `Blocked: ${what}${actor}${d.violations.length > 1 ? ` (+${d.violations.length - 1} more)` : ""}`;
+  }
   const failed = d.rules.flatMap((r) => r.checks).find((c) => c.state === "failed" || c.state === "spoofed");
   if (failed)
     return `Blocked: required check ${failed.name} ${failed.state === "spoofed" ? "was spoofed" : failed.detail}`;
   if (d.blocking.length > 0) return `Waiting: ${d.blocking[0]}`;
   const missing = missingApprovals(d.rules);
-  if (missing > 0) return `Needs ${plural(missing, "more independent human approval")}${who}`;
+  if (missing > 0) {
+    const narrow = d.rules.find(
+      (r) =>
+        r.approvals.counted.length < r.approvals.required &&
+        !r.approvals.eligible.startsWith("any independent"),
+    );
+    return narrow
+      ? `Needs approval from ${narrow.approvals.eligible} (${narrow.name})${who}`
+      : `Needs ${plural(missing, "more independent human approval")}${who}`;
+  }
   if (d.verdict === "in_progress") return "Waiting for required checks";
   if (d.rules.length === 0) return `No requirements apply${who}`;
   return `All requirements met${who}`;

@@ -41,7 +41,7 @@ const ICON: Record<Decision["verdict"], string> = {
 };
 
 export function renderDecision(d: Decision): CheckRunOutput {
-  const title = clip(safe(d.title), MAX_TITLE);
+  const title = oneLineTitle(safe(d.title));
   const summary = [
     `${ICON[d.verdict]} **${esc(d.title)}**`,
     "",
@@ -121,7 +121,7 @@ export function renderFailure(headline: string, reasons: readonly string[]): Che
   return {
     status: "completed",
     conclusion: "failure",
-    title: clip(safe(headline), MAX_TITLE),
+    title: oneLineTitle(safe(headline)),
     summary: clip(safe(summary), MAX_FIELD),
     text: "",
     annotations: [],
@@ -274,6 +274,12 @@ function code(s: string): string {
 /** Redact anything secret-shaped wherever it came from (a command comment, a branch name, a path). */
 function safe(s: string): string {
   return redactText(s);
+}
+
+/** The title is the one line a user sees in the PR's checks list: never wrapped, cut with an ellipsis. */
+function oneLineTitle(s: string): string {
+  const line = s.replace(/\s+/g, " ").trim();
+  return line.length <= MAX_TITLE ? line : `${line.slice(0, MAX_TITLE - 1)}…`;
 }
 
 function clip(s: string, max: number): string {

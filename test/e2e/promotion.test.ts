@@ -419,10 +419,8 @@ describe("one promotion-chain pattern per case, under the built-in default polic
 });
 
 describe("check run titles", () => {
-  // App bug (src/report/render.ts `clip`): a title over 200 characters is cut at 160 and gets
-  // "\n\n… (truncated to fit GitHub's limit)" appended, so it spans three lines and the editor's
-  // login is cut mid-word. The title is the one line a user sees in the PR's checks list.
-  it.fails("stay one line and name who edited a command comment", () => {
+  // The title is the one line a user sees in the PR's checks list.
+  it("stay one line and name who edited a command comment", () => {
     const run = onlyRun(gate, seeded.get(EDITED) as Pr);
     expect(run.output.title).not.toContain("\n");
     expect(run.output.title).toMatch(/by `devin-ai-integration\[bot\]`/);
@@ -449,7 +447,9 @@ describe.concurrent("a PR over time", () => {
       await deliver(reviewEvent(pr, bob.id));
       const before = onlyRun(gate, pr);
       expect(before.conclusion).toBe("action_required");
-      expect(before.output.title).toBe("Needs 1 more independent human approval (an AI agent (Devin))");
+      expect(before.output.title).toBe(
+        "Needs approval from anyone with admin permission (governance guard (built-in)) (an AI agent (Devin))",
+      );
       const summary = before.output.summary ?? "";
       expect(summary).toMatch(
         /^1\. governance guard \(built-in\): 1 more approval of the head commit from anyone with admin permission/m,
