@@ -107,7 +107,7 @@ function exclusion(
   if (login === author) return "is the PR author";
   if (excluded.requesters.has(login)) return "asked the agent for this work (requester)";
   if (excludeContributors && excluded.contributors.has(login))
-    return "authored, committed or co-authored a commit in this PR";
+    return "contributed to this PR (authored, committed or co-authored a commit, or edited its description)";
   return null;
 }
 

@@ -6,7 +6,7 @@
 
 import { LRUCache } from "lru-cache";
 import { agentMentionHandles } from "../catalog/index.js";
-import type { Actor, PrFacts, TimelineKind } from "../facts/model.js";
+import type { Actor, ChangedFile, PrFacts, TimelineKind } from "../facts/model.js";
 import type { Policy, Rule } from "../policy/model.js";
 import { scanFile } from "../scan/index.js";
 import type { FileScan, Finding } from "../scan/model.js";
@@ -28,6 +28,7 @@ import { actorClass, identify } from "./identify.js";
 import { detectPromotion } from "./promotion.js";
 import { HOLD_LABELS, labelMatcher, PROTECTED_LABELS } from "./promotion-patterns.js";
 import { describeKind, evaluateRule, ruleApplies } from "./rules.js";
+import { scanWithinBudget } from "./scan-budget.js";
 
 /** Guards every policy carries; named so a reader tells them from the policy's own rules. */
 const GOVERNANCE_RULE = "governance guard (built-in)";
@@ -40,7 +41,7 @@ export function evaluate(policy: Policy, facts: PrFacts): Decision {
   const { contributors, ...identity } = identityResult;
   const classOf = (a: Actor | null) => actorClass(a, policy);
 
-  const scans = scanAll(facts);
+  const { scans, unscanned: overBudget } = scanWithinBudget(facts.files, {}, cachedScan);
   const findings = [...scans.values()]
     .flatMap((s) => s.findings)
     .filter((f) => policy.secrets.scan || f.kind !== "secret");
@@ -62,7 +63,7 @@ export function evaluate(policy: Policy, facts: PrFacts): Decision {
     ...ownNameSpoofs(facts, CHECK_NAME),
     ...scopeViolations(policy, facts, identity),
   ];
-  for (const { rule, because } of builtinRules(policy, facts, identity, categories, findings)) {
+  for (const { rule, because } of builtinRules(policy, facts, identity, categories, findings, overBudget)) {
     const { result, spoofs } = evaluateRule(rule, because, facts, assessment.eligible, self);
     rules.push(result);
     violations.push(...spoofs);
@@ -228,19 +229,14 @@ const scanCache = new LRUCache<string, FileScan>({
   sizeCalculation: (_v, k) => k.length + 1,
 });
 
-function scanAll(facts: PrFacts): Map<string, FileScan> {
-  const scans = new Map<string, FileScan>();
-  for (const f of facts.files) {
-    if (f.patch === null) continue;
-    const key = `${f.path}\u0000${f.status}\u0000${f.patch}`;
-    let scan = scanCache.get(key);
-    if (!scan) {
-      scan = scanFile(f);
-      scanCache.set(key, scan);
-    }
-    scans.set(f.path, scan);
+function cachedScan(f: ChangedFile): FileScan {
+  const key = `${f.path}\u0000${f.status}\u0000${f.patch}`;
+  let scan = scanCache.get(key);
+  if (!scan) {
+    scan = scanFile(f);
+    scanCache.set(key, scan);
   }
-  return scans;
+  return scan;
 }
 
 function unscannedFiles(policy: Policy, facts: PrFacts): string[] {
@@ -263,6 +259,7 @@ function builtinRules(
   identity: Identity,
   categories: readonly CategoryHit[],
   findings: readonly Finding[],
+  overBudget: readonly string[],
 ): Applicable[] {
   const out: Applicable[] = [];
   const gov = policy.promotion.governance;
@@ -285,12 +282,12 @@ function builtinRules(
       because: [`${secrets.length} possible secret${secrets.length > 1 ? "s" : ""} in added lines`],
     });
   }
-  const unscanned = unscannedFiles(policy, facts);
+  const unscanned = [...unscannedFiles(policy, facts), ...overBudget];
   if (unscanned.length > 0) {
     out.push({
       rule: { name: UNSCANNED_RULE, require: { approvals: 1, checks: [] } },
       because: [
-        `GitHub sent no diff for ${unscanned.length} file${unscanned.length > 1 ? "s" : ""} (too large to show), so ${unscanned.length > 1 ? "they were" : "it was"} not scanned: ${unscanned.slice(0, 5).join(", ")}`,
+        `${unscanned.length} file${unscanned.length > 1 ? "s" : ""} had no diff from GitHub (too large to show) or fell beyond the scanning budget of this PR, so ${unscanned.length > 1 ? "they were" : "it was"} not scanned: ${unscanned.slice(0, 5).join(", ")}`,
       ],
     });
   }
