@@ -143,6 +143,17 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
       );
     };
 
+    /** Every open PR a lookup found, evaluated on behalf of the delivery that led to it. */
+    const scheduleAll = (
+      where: { installation: number },
+      delivery: string,
+      pulls: readonly { target: EvaluationRequest["target"]; hint: EvaluationRequest["hint"] }[],
+    ) => {
+      for (const pr of pulls) {
+        scheduleEvaluation({ installation: where.installation, delivery, target: pr.target, hint: pr.hint });
+      }
+    };
+
     const auditUnreachable = (req: EvaluationRequest, error: unknown) => {
       metrics.inc("agent_policy_errors_total", { stage: "auth" });
       audit.decision(scopeOf(req), {
@@ -201,14 +212,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
                 commit_sha: sha,
                 per_page: 100,
               });
-              for (const pr of openPulls(data, where.owner, where.repo)) {
-                scheduleEvaluation({
-                  installation: where.installation,
-                  delivery,
-                  target: pr.target,
-                  hint: pr.hint,
-                });
-              }
+              scheduleAll(where, delivery, openPulls(data, where.owner, where.repo));
             },
           );
           return;
@@ -238,14 +242,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
                   ? "policy changed in the org .github repository: its open PRs are re-evaluated now, other repositories' on their next event"
                   : "policy changed: re-evaluating open pull requests",
               );
-              for (const pr of pulls) {
-                scheduleEvaluation({
-                  installation: where.installation,
-                  delivery,
-                  target: pr.target,
-                  hint: pr.hint,
-                });
-              }
+              scheduleAll(where, delivery, pulls);
             },
           );
           return;
