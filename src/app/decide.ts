@@ -105,7 +105,7 @@ export async function decide(
       enter("read");
       facts = await readAppAttribution(octokit, target, facts);
     }
-    if (needsPatches(policy, facts)) {
+    if (needsPatches(facts)) {
       enter("files");
       facts = await fetchPatches(octokit, target, facts);
     }

@@ -175,14 +175,12 @@ const PROMOTION_STEPS = new Set<TimelineKind>([
 ]);
 
 /**
- * Whether the decision needs file patches (the REST file listing): content scanning is on, a workflow
- * may need checking, or a file was renamed or copied (only the listing names its old path).
+ * Whether the decision needs file patches (the REST file listing). Always, when files changed:
+ * secrets and workflow hazards are found in them, content puts files in categories whatever
+ * their path (a Kubernetes Secret, a PEM key), and only the listing names a renamed file's old path.
  */
-export function needsPatches(policy: Policy, facts: PrFacts): boolean {
-  if (policy.secrets.scan) return true;
-  if (facts.files.some((f) => f.status === "renamed" || f.status === "copied")) return true;
-  const ci = compiled(policy.categories.ci?.paths ?? []);
-  return facts.files.some((f) => firstMatch(ci, f.path) >= 0);
+export function needsPatches(facts: PrFacts): boolean {
+  return facts.files.length > 0;
 }
 
 function completenessErrors(facts: PrFacts): string[] {

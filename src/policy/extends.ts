@@ -55,12 +55,9 @@ export async function resolveChain(
     if (!fetch)
       return fail(`cannot follow \`_extends: ${value}\` here: base policies are only read from GitHub`);
 
-    let fetched: { text: string; source: string } | null;
-    try {
-      fetched = await fetch(ref);
-    } catch (e) {
-      return fail(`could not read the base policy ${name}: ${(e as Error).message}`);
-    }
+    // A fault reading the base is GitHub's, not the policy's: it propagates, so the app fails the
+    // check as an API fault and does not cache it as an invalid policy.
+    const fetched = await fetch(ref);
     if (fetched === null) return fail(`the base policy ${name} does not exist`);
     const next = parsePolicyFile(fetched.text, fetched.source);
     if (!next.ok) return next;

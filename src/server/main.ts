@@ -12,6 +12,9 @@ import pino from "pino";
 import { createNodeMiddleware, createProbot } from "probot";
 import { type AgentPolicyOptions, createAgentPolicy } from "../app/index.js";
 
+/** GitHub caps webhook payloads at 25 MB. */
+const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
+
 export class StartupError extends Error {
   override name = "StartupError";
 }
@@ -63,6 +66,21 @@ export async function startServer(env: Env, options: AgentPolicyOptions = {}): P
     webhooksPath: env.WEBHOOK_PATH || "/api/github/webhooks",
   });
   const server: Server = createServer((req, res) => {
+    // The webhook middleware buffers the whole body before checking its signature: refuse bodies
+    // GitHub would never send (its payloads are capped at 25 MB) so a stranger cannot exhaust memory.
+    if (req.method === "POST") {
+      const length = Number(req.headers["content-length"]);
+      if (!Number.isInteger(length) || length > MAX_WEBHOOK_BYTES) {
+        const [status, error] = Number.isInteger(length)
+          ? [413, "payload too large"]
+          : [411, "length required"];
+        res
+          .writeHead(status, { "content-type": "application/json", connection: "close" })
+          .end(JSON.stringify({ error }));
+        req.destroy();
+        return;
+      }
+    }
     void middleware(req, res, () => {
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
     });

@@ -88,6 +88,21 @@ describe("the running server", () => {
     expect((await fetch(`${server.url}/nope`)).status).toBe(404);
   });
 
+  it("refuses webhook bodies larger than GitHub ever sends, before buffering them", async () => {
+    server = await startServer({ ...ENV, NODE_ENV: "production" });
+    const { request } = await import("node:http");
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${server?.url}/api/github/webhooks`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": String(26 * 1024 * 1024) },
+      });
+      req.on("response", (res) => resolve(res.statusCode ?? 0));
+      req.on("error", reject);
+      req.write("{");
+    });
+    expect(status).toBe(413);
+  });
+
   it("acknowledges a webhook at once while its evaluation runs on, and finishes it before closing", async () => {
     nock.disableNetConnect();
     nock.enableNetConnect(/127\.0\.0\.1/);
