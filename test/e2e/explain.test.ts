@@ -19,7 +19,7 @@ beforeAll(async () => {
   const appJwt = jwt.sign({ iat: now - 30, exp: now + 300, iss: String(gh.appId) }, gh.privateKey as string, {
     algorithm: "RS256",
   });
-  const installation = gh.store.ownerInstallation(scenarios.ORG).id;
+  const installation = gh.store.repo(copilot.repo).installationId;
   const res = await fetch(`${gh.baseUrl}/app/installations/${installation}/access_tokens`, {
     method: "POST",
     headers: { authorization: `Bearer ${appJwt}`, accept: "application/vnd.github+json" },
