@@ -3,9 +3,11 @@
  * the next event changes nothing — and returns one result per action for the audit log. A failed
  * action never throws: the check run already fails closed, the audit record says what went wrong.
  */
+
 import type { ProbotOctokit } from "probot";
 import type { ActionRecord } from "../audit/log.js";
 import type { Decision, PlannedAction } from "../engine/decision.js";
+import { sameLabel } from "../engine/promotion-patterns.js";
 import { redactText } from "../scan/redact-text.js";
 import { COMMENT_MARKER } from "./gather.js";
 
@@ -213,10 +215,8 @@ export function commentBody(d: Decision, checkUrl: string): string {
   return lines.join("\n");
 }
 
-/** GitHub label names are case-insensitive. */
 function hasLabel(labels: readonly string[], name: string): boolean {
-  const wanted = name.toLowerCase();
-  return labels.some((l) => l.toLowerCase() === wanted);
+  return labels.some((l) => sameLabel(l, name));
 }
 
 /** One line of safe text: redacted, no markup, and no @-mention (a zero-width joiner breaks it). */
