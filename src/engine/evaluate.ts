@@ -228,7 +228,7 @@ const scanCache = new LRUCache<string, FileScan>({
 });
 
 function cachedScan(f: ChangedFile): FileScan {
-  const key = `${f.path}\u0000${f.status}\u0000${f.patch}`;
+  const key = `${f.path}\u0000${f.status}\u0000${f.patch}\u0000${f.content ?? "\u0001"}`;
   let scan = scanCache.get(key);
   if (!scan) {
     scan = scanFile(f);

@@ -48,6 +48,12 @@ export interface ChangedFile {
   deletions: number;
   /** Unified diff hunk text; null when GitHub gives none (binary or too large) or it was not fetched. */
   patch: string | null;
+  /**
+   * The whole file at the head commit, for files whose meaning depends on more than the lines a
+   * patch shows (workflows, actions, package.json): read only for those, and absent when GitHub
+   * gave none (too large, binary) or the file was not read. Scanners then fall back to the patch.
+   */
+  content?: string;
 }
 
 export type ReviewState = "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";

@@ -42,6 +42,10 @@ const fileSchema = z.strictObject({
     .nullable()
     .optional()
     .describe("A unified diff hunk; null = GitHub sent none (too large)."),
+  content: z
+    .string()
+    .optional()
+    .describe("The whole file at the head commit, as the app reads it for workflows, actions and package.json."),
 });
 
 const eventSchema = z.union([
@@ -215,6 +219,7 @@ export function scenarioFacts(s: Scenario, owner = "acme", repo = "app"): PrFact
     additions: f.added?.length ?? 1,
     deletions: 0,
     patch: f.patch !== undefined ? f.patch : patchOf(f.added ?? [""]),
+    ...(f.content !== undefined ? { content: f.content } : {}),
   }));
   const timeline: TimelineEvent[] = pr.events.map((e) => {
     const by = e.by === null ? null : toActor(e.by);
