@@ -1,16 +1,17 @@
 /**
  * Read a PR's current state and decide it: read → policy → App attribution (only when it could
- * matter) → patches → people → evaluate.
+ * matter) → patches (and whole workflow and package files) → people → evaluate.
  * Read-only; shared by the app's pipeline (which then writes and enforces) and by
  * `agent-policy explain` (which only prints). Never throws: a fault names the stage it hit.
  */
 import type { ProbotOctokit } from "probot";
 import { needsAppAttribution } from "../engine/attribution.js";
 import type { Decision } from "../engine/decision.js";
-import { evaluate, lookupsNeeded, needsPatches } from "../engine/evaluate.js";
+import { evaluate, lookupsNeeded, needsPatches, wholeFilesNeeded } from "../engine/evaluate.js";
 import { errorReason } from "../github/enforce.js";
 import {
   fetchPatches,
+  fetchWholeFiles,
   GatherError,
   type Gathered,
   lookupPeople,
@@ -94,6 +95,7 @@ export async function decide(
       gathered.policyKey,
       gathered.policyFile,
       policyFetcher(octokit),
+      `${target.owner}/${target.repo}`,
     );
     if (!loaded.ok) return fail(loaded.errors.map((e) => formatPolicyError(e)));
     const policy = loaded.policy;
@@ -108,6 +110,8 @@ export async function decide(
     if (needsPatches(facts)) {
       enter("files");
       facts = await fetchPatches(octokit, target, facts);
+      const whole = wholeFilesNeeded(policy, facts);
+      if (whole.length > 0) facts = await fetchWholeFiles(octokit, target, facts, whole);
     }
     const { logins, teams } = lookupsNeeded(policy, facts);
     if (logins.length > 0 || teams.length > 0) {

@@ -27,7 +27,11 @@ export type Intent =
   | { kind: "reevaluate_if_writer"; where: Where; target: PrTarget; hint: Hint; sender: string }
   /** Post the PR's verdict on the merge group's head; `number` null when the group's ref cannot be parsed. */
   | { kind: "merge_group"; where: Where; groupSha: string; number: number | null; problem: string | null }
-  | { kind: "evaluate_open_prs"; where: Where; why: string }
+  /**
+   * A push to the default branch: `touched` are the paths it changed; `policyChanged` says why the
+   * repository's own policy file changed, or that the push cannot be inspected (then null means no).
+   */
+  | { kind: "default_branch_push"; where: Where; touched: string[]; policyChanged: string | null }
   | { kind: "ignore"; reason: string };
 
 /** GitHub lists at most this many commits in a push payload; a longer push cannot be inspected. */
@@ -134,11 +138,11 @@ export function intentsFor(
     case "check_run": {
       const { check_run: run, requested_action, sender } = p as z.infer<typeof schemas.check_run>;
       const ours = run.app?.id === ownAppId;
-      if (action === "completed") {
-        if (ours) return [{ kind: "ignore", reason: "our own check run" }];
-        return byPulls(where, run.pull_requests, p.repository.id, run.head_sha);
-      }
-      if (!ours) return [{ kind: "ignore", reason: `${action} for another app's check run` }];
+      // Another app's run created, re-run or finished changes what a required check says; a re-run
+      // that starts must turn an earlier success into pending, so every action counts.
+      if (!ours) return byPulls(where, run.pull_requests, p.repository.id, run.head_sha);
+      if (action === "completed" || action === "created")
+        return [{ kind: "ignore", reason: "our own check run" }];
       if (action === "requested_action" && requested_action?.identifier !== "reevaluate") {
         return [
           { kind: "ignore", reason: `unknown requested action ${requested_action?.identifier ?? "(none)"}` },
@@ -181,10 +185,12 @@ export function intentsFor(
         return [{ kind: "ignore", reason: "push to a branch other than the default branch" }];
       }
       if (push.deleted) return [{ kind: "ignore", reason: "default branch deleted" }];
-      const why = policyChange(push);
-      return why
-        ? [{ kind: "evaluate_open_prs", where, why }]
-        : [{ kind: "ignore", reason: "push does not change the policy" }];
+      const touched = [
+        ...new Set(
+          push.commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]),
+        ),
+      ];
+      return [{ kind: "default_branch_push", where, touched, policyChanged: policyChange(push, touched) }];
     }
   }
 }
@@ -195,14 +201,11 @@ export function mergeGroupPr(headRef: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-function policyChange(push: z.infer<typeof schemas.push>): string | null {
+function policyChange(push: z.infer<typeof schemas.push>, touched: readonly string[]): string | null {
   if (push.forced) return "forced push to the default branch";
   if (push.commits.length === 0) return "push without a commit list";
   if (push.commits.length >= PUSH_COMMIT_LIMIT) return "push too large to inspect";
-  const touched = push.commits.some((c) =>
-    [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].includes(POLICY_PATH),
-  );
-  return touched ? `${POLICY_PATH} changed on the default branch` : null;
+  return touched.includes(POLICY_PATH) ? `${POLICY_PATH} changed on the default branch` : null;
 }
 
 /** PR numbers of this repository; check payloads may also list PRs of other repositories with the same head. */

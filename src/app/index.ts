@@ -14,6 +14,7 @@ import { createAuditLog } from "../audit/log.js";
 import { errorReason, statusOf } from "../github/enforce.js";
 import { createPeopleCaches, type PrTarget } from "../github/gather.js";
 import { type EventName, type Hint, type Intent, intentsFor } from "./events.js";
+import { KeyedLock } from "./keyed-lock.js";
 import { Metrics } from "./metrics.js";
 import { type EvaluationRequest, evaluatePullRequest, failMergeGroup, type PipelineEnv } from "./pipeline.js";
 import { PolicyCache } from "./policies.js";
@@ -68,12 +69,18 @@ export const SUBSCRIPTIONS: [EventName, string[]][] = [
       "auto_merge_disabled",
       "enqueued",
       "dequeued",
+      // Assigning an agent or requesting its review summons it (agent-to-agent escalation).
+      "assigned",
+      "unassigned",
+      "review_requested",
+      "review_request_removed",
     ],
   ],
   ["pull_request_review", ["submitted", "dismissed", "edited"]],
   ["issue_comment", ["created", "edited", "deleted"]],
-  ["check_run", ["completed", "rerequested", "requested_action"]],
-  ["check_suite", ["completed"]],
+  // A required check that is created or re-run again is pending: the gate must stop saying success.
+  ["check_run", ["created", "completed", "rerequested", "requested_action"]],
+  ["check_suite", ["requested", "rerequested", "completed"]],
   ["merge_group", ["checks_requested"]],
   ["status", []],
   ["push", []],
@@ -106,6 +113,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
       people: createPeopleCaches(),
       audit,
       metrics,
+      heads: new KeyedLock(),
     };
 
     /** An installation octokit bounded by a fresh budget; the token request itself is bounded too. */
@@ -217,34 +225,34 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
           );
           return;
         }
-        case "evaluate_open_prs": {
-          const { where, why } = intent;
-          scheduleLookup(
-            `open:${where.installation}:${where.owner}/${where.repo}`,
-            where.installation,
-            async ({ octokit }) => {
-              const { data } = await octokit.rest.pulls.list({
-                owner: where.owner,
-                repo: where.repo,
-                state: "open",
-                per_page: OPEN_PR_LIMIT,
-              });
-              const pulls = openPulls(data, where.owner, where.repo);
-              log.info(
-                {
-                  delivery,
-                  repository: `${where.owner}/${where.repo}`,
-                  why,
-                  count: pulls.length,
-                  bounded: pulls.length >= OPEN_PR_LIMIT,
-                },
-                where.repo === ".github"
-                  ? "policy changed in the org .github repository: its open PRs are re-evaluated now, other repositories' on their next event"
-                  : "policy changed: re-evaluating open pull requests",
-              );
-              scheduleAll(where, delivery, pulls);
-            },
-          );
+        case "default_branch_push": {
+          for (const { owner, repo, why } of pushReevaluations(intent, env.policies)) {
+            const where = { installation: intent.where.installation, owner, repo };
+            scheduleLookup(
+              `open:${where.installation}:${where.owner}/${where.repo}`,
+              where.installation,
+              async ({ octokit }) => {
+                const { data } = await octokit.rest.pulls.list({
+                  owner: where.owner,
+                  repo: where.repo,
+                  state: "open",
+                  per_page: OPEN_PR_LIMIT,
+                });
+                const pulls = openPulls(data, where.owner, where.repo);
+                log.info(
+                  {
+                    delivery,
+                    repository: `${where.owner}/${where.repo}`,
+                    why,
+                    count: pulls.length,
+                    bounded: pulls.length >= OPEN_PR_LIMIT,
+                  },
+                  "policy changed: re-evaluating open pull requests",
+                );
+                scheduleAll(where, delivery, pulls);
+              },
+            );
+          }
           return;
         }
         case "reevaluate_if_writer": {
@@ -351,6 +359,32 @@ function scopeOf(req: EvaluationRequest) {
 }
 
 /** Open PRs of this repository from a REST list, ignoring anything malformed. */
+/**
+ * The repositories whose open PRs a default-branch push re-evaluates, and why: the pushed one when
+ * its policy file changed (or the push cannot be inspected); every repository whose policy is
+ * composed from a file the push changed (an `_extends` base, here or in a shared repository); and
+ * the pushed one when this replica has not composed its policy yet and the push changed a YAML
+ * file, which an `_extends` could name.
+ */
+function pushReevaluations(
+  push: Extract<Intent, { kind: "default_branch_push" }>,
+  policies: PolicyCache,
+): { owner: string; repo: string; why: string }[] {
+  const { owner, repo } = push.where;
+  const impact = policies.pushed(owner, repo, push.touched);
+  const out = new Map<string, { owner: string; repo: string; why: string }>();
+  const add = (full: string, why: string) => {
+    const [o = "", r = ""] = full.split("/");
+    if (!out.has(full.toLowerCase())) out.set(full.toLowerCase(), { owner: o, repo: r, why });
+  };
+  if (push.policyChanged) add(`${owner}/${repo}`, push.policyChanged);
+  for (const user of impact.repos)
+    add(user, `a file its policy is composed from changed on ${owner}/${repo}'s default branch`);
+  if (!impact.known && push.touched.some((p) => /\.ya?ml$/i.test(p)))
+    add(`${owner}/${repo}`, "a YAML file changed on the default branch, and the policy may extend it");
+  return [...out.values()];
+}
+
 function openPulls(data: unknown, owner: string, repo: string): { target: PrTarget; hint: Hint }[] {
   if (!Array.isArray(data)) throw new Error("GitHub returned a malformed pull request list");
   const fullName = `${owner}/${repo}`.toLowerCase();

@@ -10,8 +10,10 @@ import { type CheckTarget, type ExistingRun, findOwnCheckRun, writeCheckRun } fr
 import { errorReason, performActions } from "../github/enforce.js";
 import type { PeopleCaches, PrTarget } from "../github/gather.js";
 import { type CheckRunOutput, renderDecision, renderFailure } from "../report/render.js";
-import { decide, type Stage } from "./decide.js";
+import { type HeadPr, sharedHeadOutput, strictest } from "../report/shared-head.js";
+import { type Decided, decide, type Stage } from "./decide.js";
 import type { Hint } from "./events.js";
+import type { KeyedLock } from "./keyed-lock.js";
 import type { Metrics } from "./metrics.js";
 import type { PolicyCache } from "./policies.js";
 import type { RequestBudget } from "./requests.js";
@@ -28,6 +30,8 @@ export interface PipelineEnv {
   people: PeopleCaches;
   audit: AuditLog;
   metrics: Metrics;
+  /** Serialises check-run writes per head commit, which several PRs may share. */
+  heads: KeyedLock;
 }
 
 export interface EvaluationRequest {
@@ -107,11 +111,31 @@ export async function evaluatePullRequest(
   stage = "check";
   budget.deadline = null;
   try {
-    const output: CheckRunOutput = renderDecision(decision);
-    const existing = req.mergeGroupSha
-      ? await findOwnRun(octokit, target, sha, env.appId)
-      : gathered.ownCheckRun;
-    const check = await writeCheckRun(octokit, checkTarget(target, sha, detailsUrl), existing, output);
+    const own: CheckRunOutput = renderDecision(decision);
+    let check: CheckWrite;
+    if (req.mergeGroupSha) {
+      const existing = await findOwnRun(octokit, target, sha, env.appId);
+      check = await writeCheckRun(octokit, checkTarget(target, sha, detailsUrl), existing, own);
+    } else if (gathered.sharedHead.length === 0) {
+      check = await writeCheckRun(octokit, checkTarget(target, sha, detailsUrl), gathered.ownCheckRun, own);
+    } else {
+      const prs = await headPrs(
+        octokit,
+        target,
+        sha,
+        { number: target.number, base: gathered.facts.base.ref, output: own },
+        gathered.sharedHead,
+        env,
+      );
+      scope.sharedHead = prs.map((p) => p.number);
+      const shown = strictest(prs).number;
+      // Another PR's evaluation may be writing the same run: one writer per head, and the run read afresh.
+      check = await env.heads.run(`${target.owner}/${target.repo}@${sha}`, async () => {
+        const existing = await findOwnRun(octokit, target, sha, env.appId);
+        const where = checkTarget({ ...target, number: shown }, sha, detailsUrl);
+        return writeCheckRun(octokit, where, existing, sharedHeadOutput(prs));
+      });
+    }
     if (!req.mergeGroupSha && decision.actions.length > 0) {
       const results = await performActions(octokit, target, {
         decision,
@@ -135,6 +159,31 @@ export async function evaluatePullRequest(
   } catch (error) {
     await failClosed("Could not write the check run", [errorReason(error)], gathered, decided.policySource);
   }
+}
+
+/**
+ * Every open PR with this head and the run its own evaluation would write. A PR that can no longer
+ * be judged on this head (it moved since) is left to its own evaluation; one that cannot be
+ * decided counts as failed, so the shared run fails closed.
+ */
+async function headPrs(
+  octokit: Octokit,
+  target: PrTarget,
+  sha: string,
+  self: HeadPr,
+  others: readonly number[],
+  env: PipelineEnv,
+): Promise<HeadPr[]> {
+  const prs = [self];
+  for (const number of others) {
+    const other: Decided = await decide(octokit, { ...target, number }, env);
+    const head = other.gathered?.facts.head.sha;
+    if (head !== undefined && head !== sha) continue;
+    const base = other.gathered?.facts.base.ref ?? "?";
+    const output = other.ok ? renderDecision(other.decision) : failureOutput(other.headline, other.reasons);
+    prs.push({ number, base, output });
+  }
+  return prs;
 }
 
 /** Our run on `sha` when the gather step could not say (merge group heads, failures); a failed lookup means "none". */

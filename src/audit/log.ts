@@ -16,6 +16,8 @@ export interface AuditScope {
   pr: number | null;
   /** The commit the check run is posted on (the merge group's head for merge queues). */
   headSha: string | null;
+  /** Every open PR with this head, when several share it: the run carries the strictest verdict of them. */
+  sharedHead?: number[];
 }
 
 export type CheckWrite = "created" | "updated" | "unchanged" | "failed" | "not_written";

@@ -10,6 +10,7 @@ import type { Actor, ChangedFile, PrFacts, TimelineKind } from "../facts/model.j
 import type { Policy, Rule } from "../policy/model.js";
 import { scanFile } from "../scan/index.js";
 import type { FileScan, Finding } from "../scan/model.js";
+import { isWorkflowPath } from "../scan/workflow/hazards.js";
 import { assessReviews } from "./approvals.js";
 import { ownNameSpoofs, type SelfCertification } from "./checks.js";
 import { classify } from "./classify.js";
@@ -181,6 +182,25 @@ const PROMOTION_STEPS = new Set<TimelineKind>([
  */
 export function needsPatches(facts: PrFacts): boolean {
   return facts.files.length > 0;
+}
+
+/**
+ * The changed files the decision needs whole at the head commit (after patches are known): every
+ * workflow and action, and package.json where the governance guard applies (agent and bot PRs),
+ * since a `renovate` key anywhere in it governs promotion. A file without a patch stays unscanned.
+ */
+export function wholeFilesNeeded(policy: Policy, facts: PrFacts): string[] {
+  const isPackageJson = (path: string) => /(?:^|\/)package\.json$/i.test(path);
+  const wanted = facts.files.filter(
+    (f) =>
+      f.status !== "removed" &&
+      f.patch !== null &&
+      f.content === undefined &&
+      (isWorkflowPath(f.path) || isPackageJson(f.path)),
+  );
+  if (wanted.length === 0) return [];
+  const gated = identify(policy, facts).kind !== "human";
+  return wanted.filter((f) => isWorkflowPath(f.path) || gated).map((f) => f.path);
 }
 
 function completenessErrors(facts: PrFacts): string[] {

@@ -468,7 +468,7 @@ function mergeQueueSteps(ctx: Context): Step[] {
   return steps;
 }
 
-/** Review dismissals, removed review requests and agents assigned by automation. */
+/** Review dismissals, removed review requests, and agents assigned or asked to review by automation. */
 function gateSteps(ctx: Context): Step[] {
   const { classify, facts } = ctx.input;
   const steps: Step[] = [];
@@ -496,6 +496,8 @@ function gateSteps(ctx: Context): Step[] {
       );
     } else if (event.kind === "assigned" && classify(event.assignee) === "agent") {
       add("agent_escalation", `agent ${code(event.assignee.login)} assigned`);
+    } else if (event.kind === "review_requested" && event.reviewer && classify(event.reviewer) === "agent") {
+      add("agent_escalation", `agent ${code(event.reviewer.login)} asked to review`);
     }
   }
   return steps;

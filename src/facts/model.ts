@@ -97,6 +97,8 @@ export type TimelineEvent =
   | { kind: "auto_merge_enabled" | "auto_merge_disabled"; actor: Actor | null; at: string }
   | { kind: "added_to_merge_queue" | "removed_from_merge_queue"; actor: Actor | null; at: string }
   | { kind: "review_dismissed"; actor: Actor | null; reviewer: string | null; at: string }
+  /** `reviewer` is null for a team (a team is never an agent). */
+  | { kind: "review_requested"; actor: Actor | null; reviewer: Actor | null; at: string }
   | { kind: "review_request_removed"; actor: Actor | null; reviewer: string | null; at: string }
   | { kind: "assigned"; actor: Actor | null; assignee: Actor; at: string }
   | { kind: "ready_for_review"; actor: Actor | null; at: string }

@@ -45,7 +45,9 @@ const fileSchema = z.strictObject({
   content: z
     .string()
     .optional()
-    .describe("The whole file at the head commit, as the app reads it for workflows, actions and package.json."),
+    .describe(
+      "The whole file at the head commit, as the app reads it for workflows, actions and package.json.",
+    ),
 });
 
 const eventSchema = z.union([
@@ -56,6 +58,7 @@ const eventSchema = z.union([
   z.strictObject({ review_dismissed: login, by: actor.nullable(), at: when }),
   z.strictObject({ review_request_removed: login, by: actor.nullable(), at: when }),
   z.strictObject({ assigned: actor, by: actor.nullable(), at: when }),
+  z.strictObject({ review_requested: actor, by: actor.nullable(), at: when }),
   z.strictObject({ copilot_work_started: z.literal(true), by: actor.nullable(), at: when }),
 ]);
 
@@ -247,6 +250,8 @@ export function scenarioFacts(s: Scenario, owner = "acme", repo = "app"): PrFact
     if ("review_request_removed" in e)
       return { kind: "review_request_removed", actor: by, reviewer: e.review_request_removed, at: t };
     if ("assigned" in e) return { kind: "assigned", actor: by, assignee: toActor(e.assigned), at: t };
+    if ("review_requested" in e)
+      return { kind: "review_requested", actor: by, reviewer: toActor(e.review_requested), at: t };
     return { kind: "copilot_work_started", actor: by, at: t };
   });
   const comments: Comment[] = pr.comments.map((c, i) => {

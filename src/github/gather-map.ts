@@ -117,7 +117,7 @@ export function toReview(node: ReviewNode): Review {
 
 export function toComment(node: CommentNode): Comment {
   return {
-    id: String(node.databaseId),
+    id: String(node.fullDatabaseId),
     author: requiredActor(node.author),
     body: node.body,
     createdAt: node.createdAt,
@@ -138,6 +138,11 @@ export function toTimelineEvent(node: TimelineNode): TimelineEvent {
       return { kind: "unlabeled", label: node.label.name, actor, viaApp: null, at };
     case "AssignedEvent":
       return { kind: "assigned", actor, assignee: requiredActor(node.assignee), at };
+    case "ReviewRequestedEvent": {
+      const r = node.requestedReviewer;
+      const reviewer = r && "login" in r ? normalizeActor(r) : null;
+      return { kind: "review_requested", actor, reviewer, at };
+    }
     case "ReviewDismissedEvent":
       return {
         kind: "review_dismissed",

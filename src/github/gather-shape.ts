@@ -80,7 +80,8 @@ export type ReviewNode = z.infer<typeof reviewPage>["nodes"][number] & {};
 
 export const commentPage = page(
   z.object({
-    databaseId: z.number().int(),
+    /** BigInt: GitHub serializes it as a string; comment ids no longer fit 32 bits. */
+    fullDatabaseId: z.union([z.string().regex(/^[1-9][0-9]{0,18}$/), z.number().int().positive()]),
     body: z.string(),
     createdAt: timestamp,
     lastEditedAt: timestamp.nullable(),
@@ -101,6 +102,10 @@ export const timelinePage = page(
     event("UnlabeledEvent", label),
     event("AssignedEvent", { assignee: actorNode.nullable() }),
     event("ReviewDismissedEvent", { review: z.object({ author: actorNode.nullable() }).nullable() }),
+    // A team or mannequin requested as reviewer has no actor shape: it cannot be an agent.
+    event("ReviewRequestedEvent", {
+      requestedReviewer: z.union([actorNode, z.object({ __typename: z.string() })]).nullable(),
+    }),
     event("ReviewRequestRemovedEvent", {
       requestedReviewer: z
         .object({ __typename: z.string(), login: z.string().optional(), combinedSlug: z.string().optional() })
@@ -116,11 +121,17 @@ export const timelinePage = page(
 );
 export type TimelineNode = z.infer<typeof timelinePage>["nodes"][number] & {};
 
+/** A check run's id from its resourcePath (`/owner/repo/runs/<id>`); null when GitHub gives another shape. */
+const runIdOfPath = z.string().transform((path) => {
+  const m = /\/runs\/([1-9][0-9]{0,15})$/.exec(path);
+  return m ? Number(m[1]) : null;
+});
+
 const contextPage = page(
   z.discriminatedUnion("__typename", [
     z.object({
       __typename: z.literal("CheckRun"),
-      databaseId: z.number().int().nullable(),
+      runId: runIdOfPath,
       name: z.string(),
       status: z.enum(["REQUESTED", "QUEUED", "IN_PROGRESS", "COMPLETED", "WAITING", "PENDING"]),
       conclusion: z
@@ -136,7 +147,6 @@ const contextPage = page(
           "STALE",
         ])
         .nullable(),
-      startedAt: timestamp.nullable(),
       checkSuite: z.object({
         app: z.object({ slug: z.string(), databaseId: z.number().int().nullable() }).nullable(),
       }),
@@ -162,7 +172,7 @@ const ownRuns = z.object({
             nodes: z.array(
               z
                 .object({
-                  databaseId: z.number().int().nullable(),
+                  runId: runIdOfPath,
                   name: z.string(),
                   externalId: z.string().nullable(),
                   status: z.string(),
@@ -179,10 +189,25 @@ const ownRuns = z.object({
   ),
 });
 
-/** Checks on the head commit: the rollup page plus this app's own runs. */
+/** Checks on the head commit: the rollup page plus this app's own runs, and the PRs that share it. */
 const headChecks = {
   statusCheckRollup: z.object({ contexts: contextPage }).nullable(),
   checkSuites: ownRuns.nullable(),
+  associatedPullRequests: z
+    .object({
+      totalCount: count,
+      nodes: z.array(
+        z
+          .object({
+            number: z.number().int().positive(),
+            state: z.enum(["OPEN", "CLOSED", "MERGED"]),
+            headRefOid: sha,
+            baseRepository: z.object({ nameWithOwner: z.string() }).nullable(),
+          })
+          .nullable(),
+      ),
+    })
+    .nullable(),
 };
 export type HeadChecks = { oid: string } & {
   [K in keyof typeof headChecks]: z.infer<(typeof headChecks)[K]>;

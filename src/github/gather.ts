@@ -59,6 +59,7 @@ import {
   TIMELINE_PAGE_QUERY,
 } from "./query.js";
 
+export { fetchWholeFiles } from "./gather-contents.js";
 export { GatherError } from "./gather-errors.js";
 export { normalizeActor } from "./gather-map.js";
 export { createPeopleCaches, lookupPeople, type PeopleCaches } from "./gather-people.js";
@@ -96,6 +97,8 @@ export interface Gathered {
   ownComment: { id: number; body: string } | null;
   /** The REST timeline was read: labels and comments carry the App they were made through. */
   appAttributed: boolean;
+  /** Other open PRs of this repository whose head is this PR's head commit, by number. */
+  sharedHead: number[];
 }
 
 const notNull = <T>(x: T | null): x is T => x !== null;
@@ -206,11 +209,11 @@ function ownCheckRunOf(checks: HeadChecks, appSlug: string): OwnCheckRun | null 
     .filter((suite) => suite.app?.slug.toLowerCase() === appSlug.toLowerCase())
     .flatMap((suite) => suite.checkRuns?.nodes ?? [])
     .filter(notNull)
-    .filter((run) => run.name === CHECK_NAME && run.databaseId !== null);
-  const newest = runs.sort((a, b) => (b.databaseId ?? 0) - (a.databaseId ?? 0))[0];
-  if (!newest || newest.databaseId === null) return null;
+    .filter((run) => run.name === CHECK_NAME && run.runId !== null);
+  const newest = runs.sort((a, b) => (b.runId ?? 0) - (a.runId ?? 0))[0];
+  if (!newest || newest.runId === null) return null;
   return {
-    id: newest.databaseId,
+    id: newest.runId,
     externalId: newest.externalId,
     status: newest.status.toLowerCase(),
     conclusion: newest.conclusion?.toLowerCase() ?? null,
@@ -282,13 +285,12 @@ export async function readPullRequest(
   // This app's own run is its previous verdict, not a fact about the PR (it comes back as
   // `ownCheckRun`); any other run under its name is then someone else's, which the engine reports.
   const ownSlug = opts.appSlug.toLowerCase();
-  const checkRuns = byTime(
+  const checkRuns = newestLast(
     checks.contexts
       .filter((c) => c.__typename === "CheckRun")
       .filter(
         (c) => !(c.name.toLowerCase() === CHECK_NAME && c.checkSuite.app?.slug.toLowerCase() === ownSlug),
       ),
-    (c) => c.startedAt,
   ).map(toCheckRun);
   const statuses = byTime(
     checks.contexts.filter((c) => c.__typename === "StatusContext"),
@@ -334,6 +336,8 @@ export async function readPullRequest(
     },
     gaps: [...gaps, ...commitAuthorGaps(commits.nodes)],
   };
+  const shared = sharedHeadOf(checks.head, target, pr.headRefOid, pr.number);
+  if (shared.gap) facts.gaps.push(shared.gap);
   // Copilot's requester is only in the REST timeline: one more read, for Copilot's PRs. Other PRs
   // read it later only when App attribution could change the decision (decide.ts).
   const copilot = author.type === "Bot" && author.login === "Copilot";
@@ -349,7 +353,45 @@ export async function readPullRequest(
     ownCheckRun: ownCheckRunOf(checks.head, opts.appSlug),
     ownComment: mine ? { id: Number(mine.id), body: mine.body } : null,
     appAttributed: copilot,
+    sharedHead: shared.numbers,
   };
+}
+
+/**
+ * The other open PRs of this repository with the same head commit. Any PR left unread could be the
+ * stricter one whose verdict this PR's run would overwrite, so a short list is a gap (fail closed).
+ */
+function sharedHeadOf(
+  head: HeadChecks,
+  target: PrTarget,
+  headOid: string,
+  self: number,
+): { numbers: number[]; gap: string | null } {
+  const list = head.associatedPullRequests;
+  if (!list) return { numbers: [], gap: "GitHub gave no list of the pull requests of the head commit." };
+  const nodes = list.nodes.filter(notNull);
+  const repo = `${target.owner}/${target.repo}`.toLowerCase();
+  const numbers = nodes
+    .filter((p) => p.state === "OPEN" && p.headRefOid === headOid && p.number !== self)
+    .filter((p) => p.baseRepository?.nameWithOwner.toLowerCase() === repo)
+    .map((p) => p.number)
+    .sort((a, b) => a - b);
+  const gap =
+    list.totalCount > nodes.length
+      ? `GitHub lists ${list.totalCount} pull requests with this head commit and only ${nodes.length} could be read; the check on the commit must hold for all of them.`
+      : null;
+  return { numbers, gap };
+}
+
+/**
+ * Check runs oldest first by id: GitHub numbers runs as it creates them, so a re-run always sorts
+ * after the run it repeats, even while it is queued and has no start time (ordering by `startedAt`
+ * put a queued re-run first and let the earlier success stand as the newest). A run whose id
+ * cannot be read sorts last, as if it were the newest.
+ */
+function newestLast<T extends { runId: number | null }>(runs: readonly T[]): T[] {
+  const key = (r: T) => r.runId ?? Number.MAX_SAFE_INTEGER;
+  return [...runs].sort((a, b) => key(a) - key(b));
 }
 
 /** Co-authors beyond the 10 GitHub returns per commit could hide an excluded approver. */

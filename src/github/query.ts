@@ -65,7 +65,7 @@ const COMMENTS = `
 fragment CommentPage on IssueCommentConnection {
   ${PAGE_INFO}
   nodes {
-    databaseId
+    fullDatabaseId
     body
     createdAt
     lastEditedAt
@@ -76,7 +76,7 @@ fragment CommentPage on IssueCommentConnection {
 
 /** The timeline events a promotion chain can leave; GraphQL returns them oldest first. */
 const TIMELINE_TYPES = `[
-  LABELED_EVENT, UNLABELED_EVENT, ASSIGNED_EVENT, REVIEW_DISMISSED_EVENT, REVIEW_REQUEST_REMOVED_EVENT,
+  LABELED_EVENT, UNLABELED_EVENT, ASSIGNED_EVENT, REVIEW_REQUESTED_EVENT, REVIEW_DISMISSED_EVENT, REVIEW_REQUEST_REMOVED_EVENT,
   AUTO_MERGE_ENABLED_EVENT, AUTO_MERGE_DISABLED_EVENT, ADDED_TO_MERGE_QUEUE_EVENT, REMOVED_FROM_MERGE_QUEUE_EVENT,
   READY_FOR_REVIEW_EVENT, HEAD_REF_FORCE_PUSHED_EVENT
 ]`;
@@ -90,6 +90,7 @@ fragment TimelinePage on PullRequestTimelineItemsConnection {
     ... on UnlabeledEvent { createdAt actor { ...ActorFields } label { name } }
     ... on AssignedEvent { createdAt actor { ...ActorFields } assignee { ...ActorFields } }
     ... on ReviewDismissedEvent { createdAt actor { ...ActorFields } review { author { ...ActorFields } } }
+    ... on ReviewRequestedEvent { createdAt actor { ...ActorFields } requestedReviewer { __typename ...ActorFields } }
     ... on ReviewRequestRemovedEvent {
       createdAt
       actor { ...ActorFields }
@@ -104,18 +105,20 @@ fragment TimelinePage on PullRequestTimelineItemsConnection {
   }
 }`;
 
-/** Check runs and statuses on a commit: GitHub's rollup keeps the latest run per name and app. */
+/**
+ * Check runs and statuses on a commit. Ids above 2^31 do not fit GraphQL's Int (GitHub's check-run
+ * ids passed it long ago), so a run's id is read from its `resourcePath` (`/o/r/runs/<id>`), aliased `runId`.
+ */
 const CONTEXTS = `
 fragment ContextPage on StatusCheckRollupContextConnection {
   ${PAGE_INFO}
   nodes {
     __typename
     ... on CheckRun {
-      databaseId
+      runId: resourcePath
       name
       status
       conclusion
-      startedAt
       checkSuite { app { slug databaseId } }
     }
     ... on StatusContext { context state createdAt creator { ...ActorFields } }
@@ -129,9 +132,21 @@ fragment OwnRuns on Commit {
     nodes {
       app { slug }
       checkRuns(first: 10, filterBy: { checkName: $checkName }) {
-        nodes { databaseId name externalId status conclusion title summary }
+        nodes { runId: resourcePath name externalId status conclusion title summary }
       }
     }
+  }
+}`;
+
+/**
+ * Open PRs whose head is this commit too. A check run belongs to the commit, not to a PR, so the
+ * verdict written on it must hold for each of them (GitHub lists the PRs that contain the commit).
+ */
+const HEAD_PULLS = `
+fragment HeadPulls on Commit {
+  associatedPullRequests(first: 25) {
+    totalCount
+    nodes { number state headRefOid baseRepository { nameWithOwner } }
   }
 }`;
 
@@ -181,6 +196,7 @@ query AgentPolicyPullRequest($owner: String!, $repo: String!, $number: Int!, $po
             oid
             statusCheckRollup { contexts(first: 100) { ...ContextPage } }
             ...OwnRuns
+            ...HeadPulls
           }
         }
       }
@@ -198,7 +214,8 @@ ${COMMENTS}
 ${TIMELINE}
 ${FILES}
 ${CONTEXTS}
-${OWN_RUNS}`;
+${OWN_RUNS}
+${HEAD_PULLS}`;
 
 const PR_PAGE_VARS = "$owner: String!, $repo: String!, $number: Int!, $cursor: String!";
 
@@ -269,10 +286,27 @@ query AgentPolicyHeadChecks($owner: String!, $repo: String!, $oid: GitObjectID!,
         oid
         statusCheckRollup { contexts(first: 100, after: $cursor) { ...ContextPage } }
         ...OwnRuns
+        ...HeadPulls
       }
     }
   }
 }
 ${CONTEXTS}
 ${ACTOR}
-${OWN_RUNS}`;
+${OWN_RUNS}
+${HEAD_PULLS}`;
+
+/** Files read whole at the head commit per request (aliases f0…f9; an unused slot's expression is null). */
+export const CONTENT_SLOTS = 10;
+
+/**
+ * Whole files at the head commit, for scanners that need more than the patch shows (workflows,
+ * actions, package.json). `$eN` is a rev-parse expression `<sha>:<path>`.
+ */
+export const FILE_CONTENTS_QUERY = `
+query AgentPolicyFileContents($owner: String!, $repo: String!, ${Array.from({ length: CONTENT_SLOTS }, (_, i) => `$e${i}: String`).join(", ")}) {
+  repository(owner: $owner, name: $repo) {
+    ${Array.from({ length: CONTENT_SLOTS }, (_, i) => `f${i}: object(expression: $e${i}) { ...FileContent }`).join("\n    ")}
+  }
+}
+fragment FileContent on GitObject { __typename ... on Blob { text isTruncated isBinary byteSize } }`;

@@ -10,7 +10,8 @@ import type { RawPolicy } from "./schema.js";
 import { referenceIssues } from "./semantic.js";
 import { depthIn, locate } from "./yaml-source.js";
 
-export type LoadResult = { ok: true; policy: Policy } | { ok: false; errors: PolicyError[] };
+/** `files`: every file the policy was composed from, most specific first (a change to any of them changes it). */
+export type LoadResult = { ok: true; policy: Policy; files: string[] } | { ok: false; errors: PolicyError[] };
 
 export const DEFAULT_POLICY_SOURCE = "built-in default policy";
 
@@ -44,7 +45,7 @@ function build(files: ParsedPolicy[], source: string): LoadResult {
     });
     return { ok: false, errors: located.sort(byPosition) };
   }
-  return { ok: true, policy: normalize(merged, source) };
+  return { ok: true, policy: normalize(merged, source), files: files.map((f) => f.source.file) };
 }
 
 export async function loadPolicy(
@@ -62,7 +63,7 @@ export async function loadPolicy(
 
 /** The policy that applies when neither the repository nor the organisation has a policy file. */
 export function defaultPolicy(): Policy {
-  const result = build([builtinDefault()], DEFAULT_POLICY_SOURCE);
+  const result = build([], DEFAULT_POLICY_SOURCE);
   if (!result.ok) throw new Error(`the built-in default policy is invalid: ${result.errors[0]?.message}`);
   return result.policy;
 }

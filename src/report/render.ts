@@ -33,7 +33,7 @@ const MAX_ROWS = 50;
 const MAX_ANNOTATIONS = 500;
 const SENSITIVE_NOTICE = new Set(["auth", "secrets", "infra", "ci", "governance", "agent-config"]);
 
-const ICON: Record<Decision["verdict"], string> = {
+export const ICON: Record<Decision["verdict"], string> = {
   success: "✅",
   in_progress: "⏳",
   action_required: "✋",
@@ -250,7 +250,7 @@ function sentence(s: string): string {
  * spans also no HTML and no link (`[text](url)` loses its `](`). Inside a code span markdown is inert, and entities
  * would show literally, so only pipes (which still end a table cell) are escaped there.
  */
-function esc(s: string): string {
+export function esc(s: string): string {
   return s
     .replace(/[\r\n]+/g, " ")
     .split(/(`[^`]*`)/)
@@ -267,21 +267,21 @@ function esc(s: string): string {
     .join("");
 }
 
-function code(s: string): string {
+export function code(s: string): string {
   return `\`${s.replace(/[`\r\n|]/g, " ")}\``;
 }
 
 /** Redact anything secret-shaped wherever it came from (a command comment, a branch name, a path). */
-function safe(s: string): string {
+export function safe(s: string): string {
   return redactText(s);
 }
 
 /** The title is the one line a user sees in the PR's checks list: never wrapped, cut with an ellipsis. */
-function oneLineTitle(s: string): string {
+export function oneLineTitle(s: string): string {
   const line = s.replace(/\s+/g, " ").trim();
   return line.length <= MAX_TITLE ? line : `${line.slice(0, MAX_TITLE - 1)}…`;
 }
 
-function clip(s: string, max: number): string {
+export function clip(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 40)}\n\n… (truncated to fit GitHub's limit)`;
 }

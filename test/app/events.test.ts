@@ -66,7 +66,7 @@ describe("intentsFor", () => {
     expect(intentsFor("check_run", "completed", run, OWN_APP)[0]?.kind).toBe("evaluate_by_sha");
   });
 
-  it("re-evaluates our own rerequested run via its external id, and ignores other apps' rerequests", () => {
+  it("re-evaluates our own rerequested run via its external id, and the PRs of another app's re-run", () => {
     const run = example("check_run", "rerequested");
     run.repository.owner.login = OWNER;
     run.repository.name = REPO;
@@ -76,8 +76,19 @@ describe("intentsFor", () => {
       kind: "evaluate",
       target: { number: 7 },
     });
+    // A required check re-run is pending again: its PRs must stop showing the earlier success.
     run.check_run.app.id = 2;
-    expect(intentsFor("check_run", "rerequested", run, OWN_APP)[0]?.kind).toBe("ignore");
+    expect(intentsFor("check_run", "rerequested", run, OWN_APP)[0]?.kind).not.toBe("ignore");
+  });
+
+  it("evaluates the PRs of another app's newly created run, and ignores our own", () => {
+    const run = example("check_run", "created");
+    run.check_run.app.id = 15368;
+    expect(intentsFor("check_run", "created", run, OWN_APP)[0]).toMatchObject({
+      kind: expect.stringMatching(/^evaluate/),
+    });
+    run.check_run.app.id = OWN_APP;
+    expect(intentsFor("check_run", "created", run, OWN_APP)[0]?.kind).toBe("ignore");
   });
 
   it("turns a Re-evaluate click into a permission-checked re-evaluation, and ignores other buttons", () => {
@@ -136,20 +147,28 @@ describe("intentsFor", () => {
     expect(mergeGroupPr(`refs/heads/gh-readonly-queue/release/2.x/pr-9-${"a".repeat(40)}`)).toBe(9);
   });
 
-  it("re-evaluates open PRs when a push to the default branch changes the policy, or cannot tell", () => {
+  it("reports a default-branch push with the paths it changed, and whether it changed the policy or cannot tell", () => {
     const push = example("push");
     push.ref = `refs/heads/${push.repository.default_branch}`;
     push.forced = false;
     push.deleted = false;
     push.commits = [{ added: [], modified: ["README.md"], removed: [] }];
-    expect(intentsFor("push", undefined, push, OWN_APP)[0]?.kind).toBe("ignore");
-    push.commits.push({ added: [], modified: [".github/agent-policy.yml"], removed: [] });
-    expect(intentsFor("push", undefined, push, OWN_APP)[0]).toMatchObject({ kind: "evaluate_open_prs" });
+    expect(intentsFor("push", undefined, push, OWN_APP)[0]).toMatchObject({
+      kind: "default_branch_push",
+      touched: ["README.md"],
+      policyChanged: null,
+    });
+    push.commits.push({ added: [".github/base.yml"], modified: [".github/agent-policy.yml"], removed: [] });
+    expect(intentsFor("push", undefined, push, OWN_APP)[0]).toMatchObject({
+      kind: "default_branch_push",
+      touched: ["README.md", ".github/base.yml", ".github/agent-policy.yml"],
+      policyChanged: expect.stringContaining(".github/agent-policy.yml"),
+    });
     push.commits = [{ added: [], modified: ["README.md"], removed: [] }];
     push.forced = true;
     expect(intentsFor("push", undefined, push, OWN_APP)[0]).toMatchObject({
-      kind: "evaluate_open_prs",
-      why: expect.stringContaining("forced"),
+      kind: "default_branch_push",
+      policyChanged: expect.stringContaining("forced"),
     });
     push.ref = "refs/heads/feature";
     expect(intentsFor("push", undefined, push, OWN_APP)[0]?.kind).toBe("ignore");

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { evaluate, lookupsNeeded } from "../../src/engine/evaluate.js";
+import { evaluate, lookupsNeeded, wholeFilesNeeded } from "../../src/engine/evaluate.js";
 import type { Actor, PrFacts, Review } from "../../src/facts/model.js";
 import { defaultPolicy, loadPolicy } from "../../src/policy/index.js";
 import type { Policy } from "../../src/policy/model.js";
@@ -220,6 +220,29 @@ describe("evaluate with configured rules", () => {
     expect(d.verdict).toBe("success");
   });
 
+  it("counts only the newest run of a check: a re-run still queued or running is pending, never its earlier success", async () => {
+    const unpinned = await policyFrom("rules:\n  - name: ci\n    require:\n      checks: [test]\n");
+    const pinned = await policyFrom(
+      "rules:\n  - name: ci\n    require:\n      checks: [{ name: test, app: github-actions }]\n",
+    );
+    const app = { slug: "github-actions" };
+    for (const status of ["queued", "in_progress", "requested", "waiting", "pending"] as const) {
+      for (const p of [unpinned, pinned]) {
+        const d = evaluate(
+          p,
+          facts({
+            checkRuns: [
+              { name: "test", status: "completed", conclusion: "success", app },
+              { name: "test", status, conclusion: null, app },
+            ],
+          }),
+        );
+        expect(d.verdict, status).toBe("in_progress");
+        expect(d.rules[0]?.checks[0]?.state, status).toBe("pending");
+      }
+    }
+  });
+
   it("matches rules by AND across keys and OR within a key", async () => {
     const p = await policyFrom(
       "rules:\n  - name: docs-by-agents\n    if: { author: [agent], paths: ['docs/**', '*.md'] }\n    require: { approvals: 2 }\n",
@@ -423,5 +446,21 @@ describe("hardening against bypasses", () => {
     });
     expect(lookupsNeeded(policy, facts({ timeline: [step("bug")] })).logins).toEqual([]);
     expect(lookupsNeeded(policy, facts({ timeline: [step("automerge")] })).logins).toEqual(["carol"]);
+  });
+});
+
+describe("wholeFilesNeeded", () => {
+  it("asks for every changed workflow, and for package.json only where the governance guard applies", () => {
+    const files = [
+      file(".github/workflows/ci.yml"),
+      file("package.json"),
+      file("src/a.ts"),
+      file(".github/workflows/gone.yml", { status: "removed" }),
+      file(".github/workflows/huge.yml", { patch: null }),
+    ];
+    const policy = defaultPolicy();
+    expect(wholeFilesNeeded(policy, facts({ files }))).toEqual([".github/workflows/ci.yml"]);
+    expect(wholeFilesNeeded(policy, copilotPr({ files }))).toEqual([".github/workflows/ci.yml", "package.json"]);
+    expect(wholeFilesNeeded(policy, facts({ files: [file("src/a.ts")] }))).toEqual([]);
   });
 });

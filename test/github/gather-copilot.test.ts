@@ -37,7 +37,7 @@ const copilotPr = () =>
     ]),
     comments: connection([
       {
-        databaseId: 42,
+        fullDatabaseId: "3000000042",
         body: "/deploy",
         createdAt: "2026-01-02T10:10:00Z",
         lastEditedAt: null,
@@ -73,7 +73,7 @@ const restTimeline = [
 ];
 const restPage2 = [
   {
-    id: 42,
+    id: 3000000042,
     event: "commented",
     actor: { login: "alice", type: "User", id: 1 },
     created_at: "2026-01-02T10:10:00Z",

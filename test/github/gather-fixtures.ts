@@ -84,6 +84,22 @@ export function policySource(nameWithOwner: string, oid: string, text: string | 
 
 export const sha = (n: number) => n.toString(16).padStart(40, "0");
 
+/** GitHub's list of the PRs of a commit: by default only PR #7 of acme/app, open with this head. */
+export function headPulls(
+  oid: string,
+  pulls: { number: number; repo?: string; state?: string }[] = [{ number: 7 }],
+) {
+  return {
+    totalCount: pulls.length,
+    nodes: pulls.map((p) => ({
+      number: p.number,
+      state: p.state ?? "OPEN",
+      headRefOid: oid,
+      baseRepository: { nameWithOwner: p.repo ?? "acme/app" },
+    })),
+  };
+}
+
 /** The PR's last commit with its checks: `contexts` and this app's own runs. */
 export function headCommit(
   oid: string,
@@ -103,26 +119,20 @@ export function headCommit(
             ),
           },
           checkSuites: { nodes: ownRuns },
+          associatedPullRequests: headPulls(oid),
         },
       },
     ],
   };
 }
 
-export function checkRunNode(
-  name: string,
-  app: string,
-  conclusion: string | null,
-  startedAt = "2026-01-02T10:00:00Z",
-  databaseId = 900,
-) {
+export function checkRunNode(name: string, app: string, conclusion: string | null, id = 9_000_000_000) {
   return {
     __typename: "CheckRun",
-    databaseId,
+    runId: `/acme/app/runs/${id}`,
     name,
     status: conclusion ? "COMPLETED" : "IN_PROGRESS",
     conclusion,
-    startedAt,
     checkSuite: { app: { slug: app, databaseId: 15368 } },
   };
 }

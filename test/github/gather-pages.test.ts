@@ -10,6 +10,7 @@ import {
   github,
   HEAD,
   headCommit,
+  headPulls,
   octokit,
   onGraphql,
   prData,
@@ -136,7 +137,13 @@ describe("pagination", () => {
       return {
         data: {
           repository: {
-            object: { __typename: "Commit", oid: HEAD, statusCheckRollup: null, checkSuites: { nodes: [] } },
+            object: {
+              __typename: "Commit",
+              oid: HEAD,
+              statusCheckRollup: null,
+              checkSuites: { nodes: [] },
+              associatedPullRequests: headPulls(HEAD),
+            },
           },
         },
       };
@@ -159,6 +166,7 @@ describe("pagination", () => {
             oid: HEAD,
             statusCheckRollup: { contexts: connection([checkRunNode("build", "github-actions", "FAILURE")]) },
             checkSuites: { nodes: [] },
+            associatedPullRequests: headPulls(HEAD),
           },
         },
       },
@@ -170,12 +178,7 @@ describe("pagination", () => {
   it("pages through more than 100 checks and statuses on the head", async () => {
     const { scope } = github();
     const runs = range(0, 100).map((i) =>
-      checkRunNode(
-        `job-${i}`,
-        "github-actions",
-        "SUCCESS",
-        `2026-01-02T10:${String(i % 60).padStart(2, "0")}:00Z`,
-      ),
+      checkRunNode(`job-${i}`, "github-actions", "SUCCESS", 9_000_000_000 + i),
     );
     onGraphql(scope, "AgentPolicyPullRequest", () => ({
       data: prData({ headCommit: headCommit(HEAD, runs, [], "K1") }),
@@ -190,6 +193,7 @@ describe("pagination", () => {
               oid: HEAD,
               statusCheckRollup: { contexts: connection([statusNode("deploy", "FAILURE")], { total: 101 }) },
               checkSuites: { nodes: [] },
+              associatedPullRequests: headPulls(HEAD),
             },
           },
         },

@@ -11,6 +11,7 @@ import {
   github,
   HEAD,
   headCommit,
+  headPulls,
   ORG_COMMIT,
   octokit,
   onGraphql,
@@ -81,7 +82,7 @@ function agentPr() {
     ]),
     comments: connection([
       {
-        databaseId: 1001,
+        fullDatabaseId: "4294968297",
         body: "/merge",
         createdAt: "2026-01-02T11:30:00Z",
         lastEditedAt: "2026-01-02T11:31:00Z",
@@ -89,7 +90,7 @@ function agentPr() {
         editor: userNode("mallory", 666),
       },
       {
-        databaseId: 1002,
+        fullDatabaseId: "4294968298",
         body: "<!-- agent-policy -->\nWaiting on one approval",
         createdAt: "2026-01-02T11:40:00Z",
         lastEditedAt: null,
@@ -97,7 +98,7 @@ function agentPr() {
         editor: null,
       },
       {
-        databaseId: 1003,
+        fullDatabaseId: "4294968299",
         body: "thanks",
         createdAt: "2026-01-02T11:50:00Z",
         lastEditedAt: null,
@@ -151,11 +152,11 @@ function agentPr() {
     headCommit: headCommit(
       HEAD,
       [
-        checkRunNode("build", "github-actions", "SUCCESS", "2026-01-02T10:05:00Z", 901),
+        checkRunNode("build", "github-actions", "SUCCESS", 90100000000),
         statusNode("ci/jenkins", "EXPECTED"),
-        checkRunNode("CodeQL", "github-code-scanning", null, "2026-01-02T10:01:00Z", 902),
+        checkRunNode("CodeQL", "github-code-scanning", null, 90200000000),
         statusNode("security-scan", "SUCCESS", botNode("github-actions", 41898282)),
-        checkRunNode("agent-policy", "agent-policy", "ACTION_REQUIRED", "2026-01-02T10:10:00Z", 903),
+        checkRunNode("agent-policy", "agent-policy", "ACTION_REQUIRED", 90300000000),
       ],
       [
         {
@@ -163,7 +164,7 @@ function agentPr() {
           checkRuns: {
             nodes: [
               {
-                databaseId: 950,
+                runId: "/acme/app/runs/95000000000",
                 name: "agent-policy",
                 externalId: null,
                 status: "COMPLETED",
@@ -179,7 +180,7 @@ function agentPr() {
           checkRuns: {
             nodes: [
               {
-                databaseId: 880,
+                runId: "/acme/app/runs/88000000000",
                 name: "agent-policy",
                 externalId: "7",
                 status: "COMPLETED",
@@ -188,7 +189,7 @@ function agentPr() {
                 summary: "old",
               },
               {
-                databaseId: 903,
+                runId: "/acme/app/runs/90300000000",
                 name: "agent-policy",
                 externalId: "7",
                 status: "COMPLETED",
@@ -269,7 +270,7 @@ describe("readPullRequest", () => {
       },
     ]);
     expect(facts.comments[0]).toEqual({
-      id: "1001",
+      id: "4294968297",
       author: { login: "devin-ai-integration[bot]", type: "Bot", id: 158243242 },
       body: "/merge",
       createdAt: "2026-01-02T11:30:00Z",
@@ -316,19 +317,19 @@ describe("readPullRequest", () => {
         at: "2026-01-02T12:05:00Z",
       },
     ]);
-    // Oldest first; each run keeps the app that posted it; this app's own run is not a fact about the PR.
+    // Oldest first by run id; each run keeps the app that posted it; this app's own run is not a fact about the PR.
     expect(facts.checkRuns).toEqual([
-      {
-        name: "CodeQL",
-        status: "in_progress",
-        conclusion: null,
-        app: { slug: "github-code-scanning", id: 15368 },
-      },
       {
         name: "build",
         status: "completed",
         conclusion: "success",
         app: { slug: "github-actions", id: 15368 },
+      },
+      {
+        name: "CodeQL",
+        status: "in_progress",
+        conclusion: null,
+        app: { slug: "github-code-scanning", id: 15368 },
       },
     ]);
     expect(facts.statuses).toEqual([
@@ -350,22 +351,22 @@ describe("readPullRequest", () => {
     });
     // Only this app's newest run counts as its own; a run named alike by another app is not.
     expect(ownCheckRun).toEqual({
-      id: 903,
+      id: 90300000000,
       externalId: "7",
       status: "completed",
       conclusion: "action_required",
       title: "Needs 1 approval",
       summary: "…",
     });
-    expect(ownComment).toEqual({ id: 1002, body: "<!-- agent-policy -->\nWaiting on one approval" });
+    expect(ownComment).toEqual({ id: 4294968298, body: "<!-- agent-policy -->\nWaiting on one approval" });
   });
 
   it("leaves its own check run out of the facts and keeps another app's run of the same name", async () => {
     const { scope } = github();
     const contexts = [
-      checkRunNode("agent-policy", "agent-policy", "FAILURE", "2026-01-02T10:00:00Z", 901),
-      checkRunNode("agent-policy", "sneaky-ci", "SUCCESS", "2026-01-02T10:01:00Z", 902),
-      checkRunNode("build", "github-actions", "SUCCESS", "2026-01-02T10:02:00Z", 903),
+      checkRunNode("agent-policy", "agent-policy", "FAILURE", 90100000000),
+      checkRunNode("agent-policy", "sneaky-ci", "SUCCESS", 90200000000),
+      checkRunNode("build", "github-actions", "SUCCESS", 90300000000),
     ];
     onGraphql(scope, "AgentPolicyPullRequest", () => ({
       data: prData({ headCommit: headCommit(HEAD, contexts) }),
@@ -378,10 +379,50 @@ describe("readPullRequest", () => {
     expect(facts.counts.checks).toEqual({ reported: 3, fetched: 3 });
   });
 
+  it("puts a queued re-run after the success it repeats, whatever GitHub's order (ids past 2^32)", async () => {
+    const { scope } = github();
+    const rerun = { ...checkRunNode("build", "github-actions", null, 2 ** 33 + 7), status: "QUEUED" };
+    const contexts = [rerun, checkRunNode("build", "github-actions", "SUCCESS", 2 ** 33 + 1)];
+    onGraphql(scope, "AgentPolicyPullRequest", () => ({
+      data: prData({ headCommit: headCommit(HEAD, contexts) }),
+    }));
+    const { facts } = await readPullRequest(octokit(), TARGET, { appSlug: "agent-policy" });
+    expect(facts.checkRuns.map((c) => c.status)).toEqual(["completed", "queued"]);
+  });
+
+  it("names the other open PRs of this repository with the same head, and fails closed on a short list", async () => {
+    const { scope } = github();
+    const head = headCommit(HEAD);
+    const commit = head.nodes[0]?.commit as Record<string, unknown>;
+    commit.associatedPullRequests = headPulls(HEAD, [
+      { number: 7 },
+      { number: 12 },
+      { number: 3 },
+      { number: 9, state: "CLOSED" },
+      { number: 4, repo: "evil/fork" },
+    ]);
+    const moved = headPulls(sha(1), [{ number: 5 }]).nodes;
+    (commit.associatedPullRequests as { nodes: unknown[] }).nodes.push(...moved);
+    onGraphql(scope, "AgentPolicyPullRequest", () => ({ data: prData({ headCommit: head }) }));
+    const gathered = await readPullRequest(octokit(), TARGET, { appSlug: "agent-policy" });
+    expect(gathered.sharedHead).toEqual([3, 12]);
+    expect(gathered.facts.gaps).toEqual([]);
+
+    const { scope: again } = github();
+    const short = headCommit(HEAD);
+    (short.nodes[0]?.commit as Record<string, unknown>).associatedPullRequests = {
+      ...headPulls(HEAD),
+      totalCount: 40,
+    };
+    onGraphql(again, "AgentPolicyPullRequest", () => ({ data: prData({ headCommit: short }) }));
+    const { facts } = await readPullRequest(octokit(), TARGET, { appSlug: "agent-policy" });
+    expect(facts.gaps.join(" ")).toMatch(/40 pull requests with this head commit/);
+  });
+
   it("does not take a marked comment by someone else for its own", async () => {
     const { scope } = github();
     const forged = {
-      databaseId: 5,
+      fullDatabaseId: "5",
       body: "<!-- agent-policy --> all good",
       createdAt: "2026-01-02T11:40:00Z",
       lastEditedAt: null,

@@ -17,7 +17,9 @@ describe("GraphQL documents against GitHub's schema", () => {
     expect(documents.map(([name]) => name)).toEqual(
       expect.arrayContaining(["PR_QUERY", "FILES_PAGE_QUERY", "HEAD_CHECKS_QUERY"]),
     );
-    expect(documents.length).toBe(Object.keys(queries).length);
+    // Anything else exported is a constant (a slot count), never a document built at run time.
+    const others = Object.values(queries as Record<string, unknown>).filter((v) => typeof v !== "string");
+    expect(others.every((v) => typeof v === "number")).toBe(true);
   });
 
   it.each(documents)("%s validates with no errors", (_name, doc) => {

@@ -81,6 +81,8 @@ export class Store {
   readonly graphqlUsage = new Map<number, number>();
   private clock: number;
   private sequence = 1000;
+  /** Comments, reviews, events, check suites, runs and statuses: GitHub's ids for these are past 2^32. */
+  private wideSequence = 2 ** 32 + 1000;
 
   constructor(options: StoreOptions = {}) {
     this.clock = Date.parse(options.startTime ?? "2025-06-02T09:00:00Z");
@@ -97,6 +99,12 @@ export class Store {
   nextId(): number {
     this.sequence += 1;
     return this.sequence;
+  }
+
+  /** An id that does not fit 32 bits, as GitHub's comment, review, event and check ids no longer do. */
+  nextWideId(): number {
+    this.wideSequence += 1;
+    return this.wideSequence;
   }
 
   // ---- accounts, apps, installations ----
@@ -520,7 +528,7 @@ export class Store {
   ): ReviewRecord {
     this.account(spec.author);
     const review: ReviewRecord = {
-      id: this.nextId(),
+      id: this.nextWideId(),
       author: spec.author,
       state: spec.state,
       commitId: spec.commitId === undefined ? pr.head.sha : spec.commitId,
@@ -538,7 +546,7 @@ export class Store {
     this.account(spec.author);
     const createdAt = spec.createdAt ?? this.now();
     const comment: IssueCommentRecord = {
-      id: this.nextId(),
+      id: this.nextWideId(),
       author: spec.author,
       body: spec.body,
       createdAt,
@@ -571,7 +579,7 @@ export class Store {
     if (spec.actor) this.account(spec.actor);
     const event: TimelineRecord = {
       ...spec,
-      id: this.nextId(),
+      id: this.nextWideId(),
       createdAt: spec.createdAt ?? this.now(),
       viaAppId: spec.viaAppId ?? null,
     };
@@ -599,7 +607,7 @@ export class Store {
     for (const pr of repo.pulls.values())
       if (pr.head.sha === headSha && pr.head.repo === repo.fullName) headBranch = pr.head.ref;
     const suite: CheckSuiteRecord = {
-      id: this.nextId(),
+      id: this.nextWideId(),
       repo: repoName,
       headSha,
       headBranch,
@@ -629,7 +637,7 @@ export class Store {
     const status = conclusion ? "completed" : (spec.status ?? "queued");
     const startedAt = this.now();
     const run: CheckRunRecord = {
-      id: this.nextId(),
+      id: this.nextWideId(),
       repo: repo.fullName,
       headSha: spec.headSha,
       name: spec.name,
@@ -660,7 +668,7 @@ export class Store {
   }): StatusRecord {
     this.account(spec.creator);
     const status: StatusRecord = {
-      id: this.nextId(),
+      id: this.nextWideId(),
       repo: this.repo(spec.repo).fullName,
       sha: spec.sha,
       context: spec.context,

@@ -125,7 +125,7 @@ export function prData(pr: FakePr = {}) {
           checkRuns: {
             nodes: [
               {
-                databaseId: pr.ownRun.id,
+                runId: `/${OWNER}/${REPO}/runs/${pr.ownRun.id}`,
                 name: "agent-policy",
                 externalId: `${OWNER}/${REPO}#${pr.number ?? 2}`,
                 status: "COMPLETED",
@@ -198,7 +198,7 @@ export function prData(pr: FakePr = {}) {
           pr.ownComment
             ? [
                 {
-                  databaseId: pr.ownComment.id,
+                  fullDatabaseId: String(pr.ownComment.id),
                   body: pr.ownComment.body,
                   createdAt: AT,
                   lastEditedAt: null,
@@ -217,6 +217,17 @@ export function prData(pr: FakePr = {}) {
                 oid: head,
                 statusCheckRollup: { contexts: page([]) },
                 checkSuites: { nodes: ownSuite },
+                associatedPullRequests: {
+                  totalCount: 1,
+                  nodes: [
+                    {
+                      number: pr.number ?? 2,
+                      state: "OPEN",
+                      headRefOid: head,
+                      baseRepository: { nameWithOwner: `${OWNER}/${REPO}` },
+                    },
+                  ],
+                },
               },
             },
           ],

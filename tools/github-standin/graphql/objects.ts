@@ -156,7 +156,7 @@ export class Graph {
       defaultBranchRef: () => this.ref(repo, repo.defaultBranch),
       ref: ({ qualifiedName }: { qualifiedName: string }) =>
         this.ref(repo, qualifiedName.replace(/^refs\/heads\//, "")),
-      object: ({ expression, oid }: { expression?: string; oid?: string }) =>
+      object: ({ expression, oid }: { expression?: string | null; oid?: string | null }) =>
         this.object(repo, expression, oid),
       pullRequest: ({ number }: { number: number }) => {
         const pr = repo.pulls.get(number);
@@ -214,9 +214,13 @@ export class Graph {
   }
 
   /** `object(expression: "HEAD:path" | "<branch or oid>:path" | "<branch or oid>")` or `object(oid:)`. */
-  private object(repo: Repo, expression: string | undefined, oid: string | undefined): GraphObject | null {
-    if (oid !== undefined) return this.store.findCommit(repo, oid) ? this.commit(repo, oid) : null;
-    if (expression === undefined) return null;
+  private object(
+    repo: Repo,
+    expression: string | null | undefined,
+    oid: string | null | undefined,
+  ): GraphObject | null {
+    if (oid != null) return this.store.findCommit(repo, oid) ? this.commit(repo, oid) : null;
+    if (expression == null) return null;
     const colon = expression.indexOf(":");
     const rev = colon < 0 ? expression : expression.slice(0, colon);
     const at = this.store.filesAt(repo, rev === "HEAD" || rev === "" ? repo.defaultBranch : rev);
@@ -608,6 +612,7 @@ export class Graph {
       __typename: "PullRequestReview",
       id: nodeId("PullRequestReview", r.id),
       databaseId: r.id,
+      fullDatabaseId: String(r.id),
       state: r.state,
       body: r.body,
       bodyText: r.body,
@@ -637,7 +642,9 @@ export class Graph {
     return {
       __typename: "IssueComment",
       id: nodeId("IssueComment", c.id),
+      // Int: GraphQL refuses ids past 2^31, as GitHub does; fullDatabaseId is the BigInt string.
       databaseId: c.id,
+      fullDatabaseId: String(c.id),
       body: c.body,
       bodyText: c.body,
       createdAt: c.createdAt,
