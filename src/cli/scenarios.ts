@@ -2,7 +2,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { parse } from "yaml";
-import type { Decision } from "../engine/decision.js";
+import { type Decision, strictness, type Verdict } from "../engine/decision.js";
 import { evaluate } from "../engine/evaluate.js";
 import { type Scenario, scenarioFacts, scenarioSchema } from "../facts/scenario.js";
 import { defaultPolicy, formatPolicyError, loadPolicy } from "../policy/index.js";
@@ -74,8 +74,13 @@ export async function runScenario(file: string): Promise<ScenarioOutcome> {
   const policy = await policyFor(file, scenario.policy);
   if (typeof policy === "string")
     return { file, name: scenario.name, failures: [`invalid policy:\n${policy}`] };
-  const decision = evaluate(policy, scenarioFacts(scenario));
-  return { file, name: scenario.name, failures: compare(scenario.expect, decision) };
+  const facts = scenarioFacts(scenario);
+  const decision = evaluate(policy, facts);
+  // The run on a shared head carries the strictest verdict of every PR with that head.
+  const verdict = scenario.pr.same_head_bases
+    .map((ref): Verdict => evaluate(policy, { ...facts, base: { ...facts.base, ref } }).verdict)
+    .reduce((a, b) => (strictness(b) < strictness(a) ? b : a), decision.verdict);
+  return { file, name: scenario.name, failures: compare(scenario.expect, decision, verdict) };
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
@@ -84,11 +89,13 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
-function compare(expect: Scenario["expect"], d: Decision): string[] {
+function compare(expect: Scenario["expect"], d: Decision, verdict: Verdict): string[] {
   const f: string[] = [];
   const show = (xs: readonly string[]) => `[${xs.join(", ")}]`;
-  if (d.verdict !== expect.verdict)
-    f.push(`verdict: expected ${expect.verdict}, got ${d.verdict} (${d.title})`);
+  if (verdict !== expect.verdict)
+    f.push(
+      `verdict: expected ${expect.verdict}, got ${verdict} (${verdict === d.verdict ? d.title : "another PR with this head"})`,
+    );
   if (expect.kind && d.identity.kind !== expect.kind)
     f.push(`kind: expected ${expect.kind}, got ${d.identity.kind}`);
   if (expect.requesters) {

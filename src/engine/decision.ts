@@ -10,6 +10,16 @@ export const CHECK_NAME = "agent-policy";
 
 export type Verdict = "success" | "in_progress" | "action_required" | "failure";
 
+/** The strictest first: a check run that several PRs share carries the strictest of their verdicts. */
+export const VERDICTS_STRICTEST_FIRST: readonly Verdict[] = [
+  "failure",
+  "action_required",
+  "in_progress",
+  "success",
+];
+
+export const strictness = (v: Verdict): number => VERDICTS_STRICTEST_FIRST.indexOf(v);
+
 export interface Evidence {
   /** What kind of signal: "author account", "commit author", "trailer", "branch prefix", "body footer", ... */
   signal: string;

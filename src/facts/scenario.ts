@@ -78,6 +78,12 @@ export const scenarioSchema = z
         .describe("Who last edited the PR body, when someone did (an agent's PR body names its requester)."),
       draft: z.boolean().default(false),
       base: z.string().default("main").describe("Base branch."),
+      same_head_bases: z
+        .array(z.string())
+        .default([])
+        .describe(
+          "Base branches of other open PRs with this very head commit: the check on the commit, and so `expect.verdict`, is the strictest of all of them.",
+        ),
       head: z.string().default("feature").describe("Head branch."),
       fork: z.boolean().default(false),
       commits: z

@@ -4,7 +4,7 @@
  * therefore carry the strictest verdict among them, say so, and name each PR: otherwise a second PR
  * with the same head against a laxer base turns the strict PR green. Pure.
  */
-import type { Verdict } from "../engine/decision.js";
+import { strictness, type Verdict } from "../engine/decision.js";
 import { type CheckRunOutput, clip, code, esc, ICON, MAX_FIELD, oneLineTitle, safe } from "./render.js";
 
 /** One PR with this head and the check run its own evaluation would write. */
@@ -14,14 +14,12 @@ export interface HeadPr {
   output: CheckRunOutput;
 }
 
-const STRICTNESS: Record<Verdict, number> = { failure: 0, action_required: 1, in_progress: 2, success: 3 };
-
 const verdictOf = (o: CheckRunOutput): Verdict => o.conclusion ?? "in_progress";
 
 /** The strictest PR; among equals the lowest number, so every PR's evaluation writes the same run. */
 export function strictest(prs: readonly HeadPr[]): HeadPr {
   const [first] = [...prs].sort(
-    (a, b) => STRICTNESS[verdictOf(a.output)] - STRICTNESS[verdictOf(b.output)] || a.number - b.number,
+    (a, b) => strictness(verdictOf(a.output)) - strictness(verdictOf(b.output)) || a.number - b.number,
   );
   if (!first) throw new Error("strictest() needs at least one pull request");
   return first;

@@ -602,6 +602,30 @@ describe("agent escalation", () => {
   });
 });
 
+describe("agents summoned by a review request", () => {
+  it("reports automation asking an agent to review, never a person asking or a team being asked", () => {
+    const triage = bot("triage-bot[bot]");
+    const result = run({
+      timeline: [
+        { kind: "review_requested", actor: triage, reviewer: DEVIN, at: at(2) },
+        { kind: "review_requested", actor: CLAUDE, reviewer: COPILOT, at: at(3) },
+        { kind: "review_requested", actor: null, reviewer: CLAUDE, at: at(4) },
+        { kind: "review_requested", actor: MAINTAINER, reviewer: DEVIN, at: at(5) },
+        { kind: "review_requested", actor: triage, reviewer: null, at: at(6) },
+        { kind: "review_requested", actor: triage, reviewer: OUTSIDER, at: at(7) },
+      ],
+    });
+    expect(result.violations.map((v) => [v.kind, v.actor])).toEqual([
+      ["agent_escalation", "triage-bot[bot]"],
+      ["agent_escalation", "claude[bot]"],
+      ["agent_escalation", null],
+    ]);
+    expect(result.violations[0]?.evidence).toMatch(
+      /agent `devin-ai-integration\[bot\]` asked to review by `triage-bot\[bot\]`/,
+    );
+  });
+});
+
 describe("gates removed by automation", () => {
   it("reports an agent dismissing a review and removing a review request", () => {
     const result = run({
