@@ -460,7 +460,10 @@ describe("wholeFilesNeeded", () => {
     ];
     const policy = defaultPolicy();
     expect(wholeFilesNeeded(policy, facts({ files }))).toEqual([".github/workflows/ci.yml"]);
-    expect(wholeFilesNeeded(policy, copilotPr({ files }))).toEqual([".github/workflows/ci.yml", "package.json"]);
+    expect(wholeFilesNeeded(policy, copilotPr({ files }))).toEqual([
+      ".github/workflows/ci.yml",
+      "package.json",
+    ]);
     expect(wholeFilesNeeded(policy, facts({ files: [file("src/a.ts")] }))).toEqual([]);
   });
 });
