@@ -148,7 +148,8 @@ export function lookupsNeeded(policy: Policy, facts: PrFacts): { logins: string[
     teams.size > 0 ||
     policy.rules.some((r) => r.require.from?.permission && !WRITE_OR_LESS.has(r.require.from.permission)) ||
     policy.secrets.onFinding === "require_approval" ||
-    classify(policy, facts.files, new Map()).some(
+    // By content too: a package.json `renovate` edit or an auto-merge workflow is governance.
+    classify(policy, facts.files, scanWithinBudget(facts.files, {}, cachedScan).scans).some(
       (c) => c.name === "governance" || c.name === "agent-config",
     );
   const logins = new Set<string>();
@@ -248,7 +249,7 @@ const scanCache = new LRUCache<string, FileScan>({
 });
 
 function cachedScan(f: ChangedFile): FileScan {
-  const key = `${f.path}\u0000${f.status}\u0000${f.patch}\u0000${f.content ?? "\u0001"}`;
+  const key = `${f.path}\u0000${f.status}\u0000${f.patch}\u0000${f.content === undefined ? "\u0001" : (f.content ?? "\u0002")}`;
   let scan = scanCache.get(key);
   if (!scan) {
     scan = scanFile(f);
@@ -305,7 +306,7 @@ function builtinRules(
     out.push({
       rule: { name: UNSCANNED_RULE, require: { approvals: 1, checks: [] } },
       because: [
-        `${unscanned.length} file${unscanned.length > 1 ? "s" : ""} had no diff from GitHub (too large to show) or fell beyond the scanning budget of this PR, so ${unscanned.length > 1 ? "they were" : "it was"} not scanned: ${unscanned.slice(0, 5).join(", ")}`,
+        `${unscanned.length} file${unscanned.length > 1 ? "s" : ""} had no diff from GitHub (too large to show), fell beyond the scanning budget of this PR, held too many secret-shaped assignments to check, or could not be read whole (a workflow too large or malformed to follow), so ${unscanned.length > 1 ? "they were" : "it was"} not fully scanned: ${unscanned.slice(0, 5).join(", ")}`,
       ],
     });
   }

@@ -1,8 +1,12 @@
 /**
  * Content scanning of one PR under a budget, so one huge PR cannot hold the (synchronous) engine
  * for a minute or fill memory with findings. Files are scanned in order while their patches fit a
- * total byte budget; a file that does not fit is not scanned and is returned in `unscanned`, where
- * the engine's "unscanned files" rule asks a human to look (fail closed, never a silent pass).
+ * total byte budget, each patch whole (however long its lines: the scanners are linear); a file that
+ * does not fit is not scanned and is returned in `unscanned`, where the engine's "unscanned files"
+ * rule asks a human to look (fail closed, never a silent pass). The head-file contents some files
+ * carry (workflows, package.json) have a budget of their own: a content that does not fit is left
+ * out (null), as when GitHub gives none; a file its scan could not read fully (a workflow that
+ * could not be followed whole) is returned in `unscanned` too.
  * Findings are capped per PR: the most severe are kept, always including the most severe of each
  * kind, so whatever a policy blocks on is never the part left out; one low-severity
  * `scan-truncated` note says how many were omitted.
@@ -14,16 +18,23 @@ import type { FileScan, Finding, Severity } from "../scan/model.js";
 export interface ScanBudget {
   /** Total UTF-8 bytes of patches scanned per PR. */
   maxBytes: number;
+  /** Total UTF-8 bytes of head-file contents (`ChangedFile.content`) read along with the patches per PR. */
+  maxContentBytes: number;
   /** Findings kept per PR, before the one note about the rest. */
   maxFindings: number;
 }
 
-export const DEFAULT_SCAN_BUDGET: ScanBudget = { maxBytes: 8 * 1024 * 1024, maxFindings: 500 };
+export const DEFAULT_SCAN_BUDGET: ScanBudget = {
+  maxBytes: 8 * 1024 * 1024,
+  // Workflows are parsed as YAML (about 1.5 MB/s), so their budget is smaller than the patches'.
+  maxContentBytes: 2 * 1024 * 1024,
+  maxFindings: 500,
+};
 
 export interface BudgetedScans {
   /** Scans of the files that were scanned, by path. */
   scans: Map<string, FileScan>;
-  /** Paths of files with a patch that were not scanned because the budget was used up. */
+  /** Paths of files with a patch that were not scanned (budget used up) or not fully (`FileScan.incomplete`). */
   unscanned: string[];
 }
 
@@ -71,10 +82,11 @@ export function scanWithinBudget(
   budget: Partial<ScanBudget> = {},
   scan: (file: ChangedFile) => FileScan = scanFile,
 ): BudgetedScans {
-  const { maxBytes, maxFindings } = { ...DEFAULT_SCAN_BUDGET, ...budget };
+  const { maxBytes, maxContentBytes, maxFindings } = { ...DEFAULT_SCAN_BUDGET, ...budget };
   const categories = new Map<string, string[]>();
   const unscanned: string[] = [];
   let bytes = 0;
+  let contentBytes = 0;
   let pool: Pooled[] = [];
   let order = 0;
   let omitted = 0;
@@ -98,7 +110,14 @@ export function scanWithinBudget(
       continue;
     }
     bytes += size;
-    const result = scan(file);
+    let scanned = file;
+    if (typeof file.content === "string") {
+      const contentSize = Buffer.byteLength(file.content, "utf8");
+      if (contentBytes + contentSize <= maxContentBytes) contentBytes += contentSize;
+      else scanned = { ...file, content: null };
+    }
+    const result = scan(scanned);
+    if (result.incomplete !== undefined) unscanned.push(file.path);
     categories.set(file.path, result.categories);
     for (const finding of result.findings) pool.push({ finding, order: order++ });
     // Pruning at twice the cap keeps memory bounded by the cap, not by what a PR can hold.

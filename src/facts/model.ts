@@ -50,10 +50,12 @@ export interface ChangedFile {
   patch: string | null;
   /**
    * The whole file at the head commit, for files whose meaning depends on more than the lines a
-   * patch shows (workflows, actions, package.json): read only for those, and absent when GitHub
-   * gave none (too large, binary) or the file was not read. Scanners then fall back to the patch.
+   * patch shows (workflows, actions, package.json): read only for those. Absent when it was not
+   * read; null when it was asked for and GitHub gave none usable (too large, binary), or the PR's
+   * budget for whole files was used up. Scanners then read the patch; a workflow that could not be
+   * followed whole counts as not fully scanned.
    */
-  content?: string;
+  content?: string | null;
 }
 
 export type ReviewState = "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";

@@ -44,9 +44,10 @@ const fileSchema = z.strictObject({
     .describe("A unified diff hunk; null = GitHub sent none (too large)."),
   content: z
     .string()
+    .nullable()
     .optional()
     .describe(
-      "The whole file at the head commit, as the app reads it for workflows, actions and package.json.",
+      "The whole file at the head commit, as the app reads it for workflows, actions and package.json; null = asked for, GitHub gave none usable.",
     ),
 });
 

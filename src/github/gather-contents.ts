@@ -1,8 +1,8 @@
 /**
  * Whole files at the head commit for the scanners that need more than a patch shows, read through
  * GraphQL ten at a time. A blob is immutable, so each (repository, head, path) is read once and
- * cached; a file GitHub truncates, calls binary or does not have keeps no content, and the scanners
- * fall back to its patch.
+ * cached; a file GitHub truncates, calls binary or does not have gets content null, and the
+ * scanners fall back to its patch (a workflow then needs a human: it could not be followed whole).
  */
 import { LRUCache } from "lru-cache";
 import type { ProbotOctokit } from "probot";
@@ -70,12 +70,11 @@ export async function fetchWholeFiles(
     for (const [slot, path] of batch.entries())
       cache.set(keyOf(path), textOf(repository[`f${slot}`] ?? null));
   }
-  const contents = new Map(wanted.map((p) => [p, cache.get(keyOf(p)) ?? ""]));
+  const contents = new Map(wanted.map((p) => [p, cache.get(keyOf(p)) || null]));
   return {
     ...facts,
-    files: facts.files.map((f) => {
-      const content = contents.get(f.path);
-      return content ? { ...f, content } : f;
-    }),
+    files: facts.files.map((f) =>
+      contents.has(f.path) ? { ...f, content: contents.get(f.path) ?? null } : f,
+    ),
   };
 }

@@ -10,6 +10,13 @@
  *   to rubber-stamp. `Makefile` is not ci (every build touches it); override `ci` to add it.
  * - agent-config covers every file an agent reads as instructions or tool permissions, including
  *   `.vscode/settings.json` (it can switch an agent's tools to auto-approve).
+ * - governance covers every file that decides what gets approved or merged without a human: the
+ *   policy, code owners, and the configuration of merge and dependency bots wherever each reads it
+ *   (Renovate, Dependabot, Mergify, Kodiak, policy-bot, Bulldozer, probot-auto-merge, Mergeable,
+ *   Aviator, Trunk, PullApprove, Prow, bors, Reviewpad, gitStream). Renovate's and Dependabot's
+ *   files stay in dependencies too, so a rule on dependencies keeps applying to them. Content puts
+ *   more files here (src/scan/content.ts): a change to package.json's `renovate` key, and a change
+ *   to a workflow or action that approves or merges pull requests.
  * A configured category with a built-in name replaces these globs entirely.
  */
 
@@ -198,19 +205,39 @@ export const BUILTIN_CATEGORIES: Record<string, string[]> = {
     `.github/${yml("agent-policy")}`,
     "**/CODEOWNERS",
     "**/{OWNERS,OWNERS_ALIASES}",
-    "{.,.github/}policy.yml",
-    "{.,.github/}mergify.yml",
+    // Renovate: renovate.json(5) and .renovaterc(.json/.json5) at the root, in .github/ or .gitlab/
+    // (package.json's `renovate` key is found by content).
+    "**/renovate.json{,5}",
+    "**/.renovaterc{,.json,.json5}",
+    // Dependabot (and Dependabot Preview's legacy file, which could auto-merge).
+    `.github/${yml("dependabot")}`,
+    ".dependabot/config.yml",
+    // Mergify: .mergify.yml, .mergify/config.yml or .github/mergify.yml, each also .yaml.
+    `{.,.github/}${yml("mergify")}`,
     ".mergify/**",
     "{.,.github/.}kodiak.toml",
+    // policy-bot, Bulldozer (also shared from an organisation's .github repository, at its root).
+    `{.,.github/}${yml("policy")}`,
+    `{.,.github/,}${yml("bulldozer")}`,
+    // probot-auto-merge, Mergeable, Reviewpad.
+    ".github/auto-merge.yml",
+    `.github/${yml("mergeable")}`,
+    `{,.github/}${yml("reviewpad")}`,
+    // Aviator (and its former .mergequeue/ folder), Trunk's merge queue.
     ".aviator/**",
+    ".mergequeue/**",
+    ".trunk/trunk.yaml",
+    // PullApprove (v3 and the newer CODEREVIEW.toml), Prow, bors, gitStream.
     "{.pullapprove.yml,.pullapprove/**}",
+    "**/CODEREVIEW.toml",
+    ".prow.yaml",
+    ".prow/**",
+    "{,.github/}bors.toml",
+    ".cm/**",
+    // GitHub's own settings as code.
     `.github/${yml("settings")}`,
     ".github/rulesets/**",
     ".github/branch-protection*",
-    ".cm/**",
-    "bors.toml",
-    ".prow.yaml",
-    ".prow/**",
   ],
 };
 
@@ -390,6 +417,31 @@ export const CATEGORY_EXAMPLES: Record<string, CategoryExamples> = {
       ".github/mergify.yml",
       ".kodiak.toml",
       ".github/.kodiak.toml",
+      ".mergify.yaml",
+      ".mergify/config.yml",
+      ".github/mergify.yaml",
+      "renovate.json",
+      "renovate.json5",
+      ".github/renovate.json",
+      ".github/renovate.json5",
+      ".gitlab/renovate.json",
+      ".gitlab/renovate.json5",
+      ".renovaterc",
+      ".renovaterc.json",
+      ".renovaterc.json5",
+      ".github/dependabot.yml",
+      ".github/dependabot.yaml",
+      ".dependabot/config.yml",
+      ".bulldozer.yml",
+      "bulldozer.yml",
+      ".github/auto-merge.yml",
+      ".github/mergeable.yml",
+      "reviewpad.yml",
+      ".aviator/config.yml",
+      ".mergequeue/config.yml",
+      ".trunk/trunk.yaml",
+      "CODEREVIEW.toml",
+      ".github/bors.toml",
       ".pullapprove.yml",
       ".github/settings.yml",
       ".github/rulesets/main.json",
@@ -399,6 +451,18 @@ export const CATEGORY_EXAMPLES: Record<string, CategoryExamples> = {
       ".prow.yaml",
       ".cm/gitstream.cm",
     ],
-    ignores: ["docs/policy.md", "src/owners.ts", "src/policy.yml", "mergify.md", "settings.yml"],
+    ignores: [
+      "docs/policy.md",
+      "src/owners.ts",
+      "src/policy.yml",
+      "mergify.md",
+      "settings.yml",
+      "docs/renovate.md",
+      "src/dependabot.ts",
+      "package.json", // only by content, when the change touches its `renovate` key
+      ".github/workflows/ci.yml", // only by content, when it approves or merges pull requests
+      ".trunk/configs/.eslintrc",
+      "src/automerge.ts",
+    ],
   },
 };

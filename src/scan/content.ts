@@ -1,8 +1,12 @@
 /**
  * Categories a file belongs to by what it contains, whatever its name: a Kubernetes Secret or a
- * dotenv file renamed to `config.txt` holds secrets; Terraform, Kubernetes and CloudFormation are infra.
+ * dotenv file renamed to `config.txt` holds secrets; Terraform, Kubernetes and CloudFormation are infra;
+ * a change to package.json's `renovate` key or to a workflow that approves or merges pull requests
+ * is governance (governance.ts). Each pattern is tried once per line with bounded quantifiers.
  */
+import type { ChangedFile } from "../facts/model.js";
 import type { PatchLine } from "./diff.js";
+import { governsPromotion } from "./governance.js";
 
 const K8S_SECRET = /^(?:kind:\s*["']?Secret["']?\s*$|\s*"kind"\s*:\s*"Secret")/;
 const K8S_API = /^(?:apiVersion:\s*\S|\s*"apiVersion"\s*:)/;
@@ -15,12 +19,17 @@ const TF_BLOCK = /^\s*(?:resource|module|data|terraform|variable|output|locals)\
 /** A literal (not var.x / a function call) assigned to a credential attribute inside a provider block. */
 const TF_LITERAL_CREDENTIAL =
   /^\s*(?:access_key|secret_key|token|password|client_secret|client_certificate_password|api_key|api_token|credentials|private_key)\s*=\s*"(?!\$\{)[^"]{8,}"/;
-const DOTENV_LINE = /^(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*=/;
-const DOTENV_SECRET =
-  /^(?:export\s+)?[A-Za-z0-9_.]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)[A-Za-z0-9_.]*=\s*["']?[^\s"'$]{6,}/i;
+/** `NAME=`; the name is captured, so the secret-name test below runs on it alone (one pass, no backtracking). */
+const DOTENV_LINE = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)=/;
+const DOTENV_SECRET_NAME =
+  /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH/i;
+const DOTENV_LITERAL = /^\s*["']?[^\s"'$]{6}/;
 
-/** Categories of a file from the lines the patch shows (added and unchanged). */
-export function contentCategories(lines: readonly PatchLine[]): string[] {
+/** What of a changed file the content categories read besides the lines the patch shows. */
+type ContentSource = Pick<ChangedFile, "path" | "patch" | "content">;
+
+/** Categories of a file from the lines the patch shows (added and unchanged) and, when given, the file itself. */
+export function contentCategories(lines: readonly PatchLine[], file?: ContentSource): string[] {
   const categories = new Set<string>();
   let api = false;
   let kind = false;
@@ -47,9 +56,12 @@ export function contentCategories(lines: readonly PatchLine[]): string[] {
     }
     const trimmed = text.trim();
     if (trimmed === "" || trimmed.startsWith("#")) continue;
-    if (DOTENV_LINE.test(trimmed)) {
+    const assignment = DOTENV_LINE.exec(trimmed);
+    if (assignment) {
       dotenv++;
-      if (DOTENV_SECRET.test(trimmed)) dotenvSecrets++;
+      const name = assignment[1] ?? "";
+      if (DOTENV_SECRET_NAME.test(name) && DOTENV_LITERAL.test(trimmed.slice(assignment[0].length)))
+        dotenvSecrets++;
     } else {
       other++;
     }
@@ -57,5 +69,6 @@ export function contentCategories(lines: readonly PatchLine[]): string[] {
   if (api && kind) categories.add("infra");
   // Several secret-named KEY=value lines, and the file is mostly such lines: a dotenv file.
   if (dotenvSecrets >= 2 && dotenv >= 3 && dotenv >= other) categories.add("secrets");
+  if (file && governsPromotion(file)) categories.add("governance");
   return [...categories].sort();
 }

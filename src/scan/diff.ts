@@ -1,6 +1,7 @@
 /**
  * Unified-diff reading: which lines of the new file a patch shows, their new line numbers,
- * and whether this change added them. Removed lines are dropped: they are not in the new file.
+ * and whether this change added them. Removed lines are dropped (they are not in the new file)
+ * unless asked for, by a reader that must know what a change took away.
  */
 
 export interface PatchLine {
@@ -9,6 +10,8 @@ export interface PatchLine {
   text: string;
   /** Added by this change ("+"), as opposed to unchanged context (" "). */
   added: boolean;
+  /** Removed by this change ("-"); `line` is then the new line it stood before. Only with `{ removed: true }`. */
+  removed?: true;
   /** Index of the hunk the line belongs to; lines of different hunks are separated by unseen lines. */
   hunk: number;
 }
@@ -21,7 +24,7 @@ export interface ParsedPatch {
 
 const HUNK_HEADER = /^@@ -\d{1,10}(?:,(\d{1,10}))? \+(\d{1,10})(?:,(\d{1,10}))? @@/;
 
-export function parsePatch(patch: string): ParsedPatch {
+export function parsePatch(patch: string, options: { removed?: boolean } = {}): ParsedPatch {
   const lines: PatchLine[] = [];
   let hunk = -1;
   let newLine = 0;
@@ -46,6 +49,7 @@ export function parsePatch(patch: string): ParsedPatch {
         continue;
       }
       if (mark === "-") {
+        if (options.removed) lines.push({ line: newLine, text, added: false, removed: true, hunk });
         oldLeft--;
         continue;
       }

@@ -9,13 +9,11 @@ import { type PatchLine, parsePatch } from "./diff.js";
 import type { FileScan, Finding } from "./model.js";
 import { redact } from "./redact.js";
 import { redactText } from "./redact-text.js";
-import { findSecrets } from "./secrets.js";
+import { findSecrets, genericAllowance, MAX_GENERIC_CANDIDATES } from "./secrets.js";
 import { isWorkflowPath, workflowHazards } from "./workflow/hazards.js";
 
 export { redact } from "./redact.js";
 
-/** Characters of one line that are scanned; longer lines are cut and the cut is reported. */
-export const MAX_LINE_CHARS = 16_384;
 /** Findings kept per file; a file with more is reported as such rather than flooding the report. */
 export const MAX_FINDINGS = 200;
 
@@ -42,19 +40,24 @@ function scan(file: ChangedFile): FileScan {
       ),
     );
   }
-  let firstCut = 0;
-  let cuts = 0;
-  const lines: PatchLine[] = parsed.lines.map((l) => {
-    if (l.text.length <= MAX_LINE_CHARS) return l;
-    if (l.added && cuts++ === 0) firstCut = l.line;
-    return { ...l, text: l.text.slice(0, MAX_LINE_CHARS) };
-  });
+  // Lines are scanned whole, however long: every detector is linear in the line (see secrets.ts), and
+  // the PR's scanning budget (engine/scan-budget.ts) bounds the total.
+  const lines: readonly PatchLine[] = parsed.lines;
 
+  // The generic rule stops past its allowance for the file; the file then needs a human (fail closed).
+  const allowance = genericAllowance();
+  let genericStopped = 0;
+  // Secret findings past the cap are only counted: they come in line order, so none of them could be listed.
+  let unlisted = 0;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
     if (!l?.added) continue;
     const next = lines[i + 1]?.hunk === l.hunk ? lines[i + 1]?.text : undefined;
-    for (const hit of findSecrets(l.text, next)) {
+    for (const hit of findSecrets(l.text, next, allowance)) {
+      if (findings.length >= MAX_FINDINGS) {
+        unlisted++;
+        continue;
+      }
       findings.push({
         kind: "secret",
         rule: hit.rule,
@@ -65,10 +68,14 @@ function scan(file: ChangedFile): FileScan {
         excerpt: redact(hit.secret),
       });
     }
+    if (allowance.exhausted && genericStopped === 0) genericStopped = l.line;
   }
 
+  let incomplete: string | undefined;
   if (isWorkflowPath(file.path)) {
-    for (const h of workflowHazards(lines)) {
+    const { hazards, unread } = workflowHazards(lines, file.content);
+    if (unread) incomplete = unread;
+    for (const h of hazards) {
       findings.push({
         kind: "workflow_hazard",
         rule: h.rule,
@@ -81,31 +88,40 @@ function scan(file: ChangedFile): FileScan {
     }
   }
 
-  if (cuts > 0) {
-    findings.push(
+  // Kept after any cut below, so whoever reads the findings learns why a human must look.
+  const stopped: Finding[] = [];
+  if (genericStopped > 0) {
+    const why = `It assigns more than ${MAX_GENERIC_CANDIDATES.toLocaleString("en-US")} values to secret-like names, so from line ${genericStopped} on the rule for random-looking values assigned to secret-like names was not run (known token formats were still looked for on every line). A human must review it.`;
+    incomplete = incomplete === undefined ? why : `${incomplete} ${why}`;
+    stopped.push(
       note(
         file.path,
-        firstCut,
-        "scan-truncated",
-        `${cuts} added line(s) are longer than ${MAX_LINE_CHARS} characters; only their first ${MAX_LINE_CHARS} characters were scanned.`,
+        genericStopped,
+        "scan-incomplete",
+        `This file was not fully scanned for secrets. ${why}`,
       ),
     );
   }
   findings.sort((a, b) => a.line - b.line);
-  if (findings.length > MAX_FINDINGS) {
+  if (findings.length + unlisted > MAX_FINDINGS) {
     const kept = findings.slice(0, MAX_FINDINGS);
     kept.push(
       note(
         file.path,
         kept[kept.length - 1]?.line ?? 1,
         "scan-truncated",
-        `${findings.length - MAX_FINDINGS} more findings in this file are not listed.`,
+        `${findings.length + unlisted - MAX_FINDINGS} more findings in this file are not listed.`,
       ),
+      ...stopped,
     );
-    return { findings: kept, categories: contentCategories(lines) };
+    return withIncomplete({ findings: kept, categories: contentCategories(lines, file) }, incomplete);
   }
-  return { findings, categories: contentCategories(lines) };
+  findings.push(...stopped);
+  return withIncomplete({ findings, categories: contentCategories(lines, file) }, incomplete);
 }
+
+const withIncomplete = (scan: FileScan, incomplete: string | undefined): FileScan =>
+  incomplete === undefined ? scan : { ...scan, incomplete };
 
 /** Scans one changed file. Never throws; an internal failure becomes a high-severity finding (fail closed). */
 export function scanFile(file: ChangedFile): FileScan {

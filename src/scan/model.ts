@@ -19,4 +19,6 @@ export interface FileScan {
   findings: Finding[];
   /** Categories the content puts the file in whatever its path (a Kubernetes Secret → "secrets"). */
   categories: string[];
+  /** Why the file was not fully scanned, when it was not; such a file needs a human, like an unscanned one. */
+  incomplete?: string;
 }

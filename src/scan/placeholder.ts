@@ -1,6 +1,10 @@
 /**
  * Values that have the shape of a credential but are documentation, templates or obvious fakes.
  * Kept as negatives on purpose: a scanner that cries wolf on READMEs gets switched off.
+ *
+ * Every check is linear in the value, and the cheap ones run first: a typed run ("aaaaaa",
+ * "123456") is seen in one pass that stops at it, and randomness in one more, before any pattern
+ * is tried, since most values built to be slow are rejected by one of those two.
  */
 import { shannonEntropy } from "./entropy.js";
 
@@ -14,27 +18,31 @@ const DOCUMENTED_EXAMPLES = new Set([
   "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
 ]);
 
+/** `<[^<>]*>` finds the same `<…>` as `<[^>]*>` would, without rescanning the rest from every `<`. */
 const PLACEHOLDER_WORDS =
-  /example|sample|dummy|placeholder|your[-_]?|xxxx|changeme|change[-_]me|redacted|replace[-_]?me|insert[-_]?|fake|mock|notreal|not[-_]a[-_]real|todo|fixme|foobar|lorem|<[^>]*>|\*\*\*|\.\.\./i;
+  /example|sample|dummy|placeholder|your[-_]?|xxxx|changeme|change[-_]me|redacted|replace[-_]?me|insert[-_]?|fake|mock|notreal|not[-_]a[-_]real|todo|fixme|foobar|lorem|<[^<>]*>|\*\*\*|\.\.\./i;
 
-/** Obvious sequences a person types for a fake value: "abcdefgh", "12345678", "ABCDEFGH". */
-function hasSequence(value: string): boolean {
-  let run = 1;
+/**
+ * Six or more characters in a row that a person types for a fake value: a sequence ("abcdef",
+ * "123456") or one character repeated ("000000", "aaaaaa"). One pass, which stops at the first run.
+ */
+export function hasTypedRun(value: string): boolean {
+  let sequence = 1;
+  let repeat = 1;
+  let prev = value.charCodeAt(0);
   for (let i = 1; i < value.length; i++) {
-    run = value.charCodeAt(i) === value.charCodeAt(i - 1) + 1 ? run + 1 : 1;
-    if (run >= 6) return true;
+    const c = value.charCodeAt(i);
+    sequence = c === prev + 1 ? sequence + 1 : 1;
+    repeat = c === prev ? repeat + 1 : 1;
+    if (sequence >= 6 || repeat >= 6) return true;
+    prev = c;
   }
   return false;
 }
 
-/** Six or more of the same character in a row: "000000", "aaaaaa". */
-function hasRepeat(value: string): boolean {
-  let run = 1;
-  for (let i = 1; i < value.length; i++) {
-    run = value.charCodeAt(i) === value.charCodeAt(i - 1) ? run + 1 : 1;
-    if (run >= 6) return true;
-  }
-  return false;
+/** Too regular to be random: a typed run, or (from 8 characters) under 3 bits of entropy per character. */
+export function isRegular(body: string): boolean {
+  return hasTypedRun(body) || (body.length >= 8 && shannonEntropy(body) < 3);
 }
 
 /**
@@ -42,21 +50,30 @@ function hasRepeat(value: string): boolean {
  * a typed sequence, or too regular to be random (`body` is the part after the format's fixed prefix).
  */
 export function isPlaceholderToken(token: string, body: string = token): boolean {
-  if (DOCUMENTED_EXAMPLES.has(token) || DOCUMENTED_EXAMPLES.has(body)) return true;
-  if (PLACEHOLDER_WORDS.test(token)) return true;
-  if (hasSequence(body) || hasRepeat(body)) return true;
-  return body.length >= 8 && shannonEntropy(body) < 3;
+  if (isRegular(body)) return true;
+  return DOCUMENTED_EXAMPLES.has(token) || DOCUMENTED_EXAMPLES.has(body) || PLACEHOLDER_WORDS.test(token);
 }
 
 /** Default or throwaway passwords in local setups and docs: not secrets anyone can abuse. */
 const WEAK_DEFAULTS =
   /^(?:pass(?:word)?\d*|passw0rd|secret\d*|root|admin|administrator|postgres|mysql|mongo|redis|rabbitmq|guest|user|test\w*|dev|local|demo|default|pa\$\$word|p@ssw0rd|qwerty|letmein|123456\d*|hunter2)$/i;
+const THROWAWAY_MARK = /(?:^|[-_.])(?:test|testing|dev|local)(?:[-_.]|$)/i;
+const TEMPLATE_START = /^[$%@&*!{<#([]/;
+const TEMPLATE_SYNTAX = /\$\{|\{\{|\}\}|\$\(|%\(|#\{|%s\b/;
+
+/**
+ * True when the text of a value says it is not a real secret, whatever its randomness: a documented
+ * example, a template word or template syntax, or a throwaway default. `isPlaceholderValue` is this
+ * or `isRegular`; a caller that has already ruled out `isRegular` asks only this.
+ */
+export function namesPlaceholder(value: string): boolean {
+  if (WEAK_DEFAULTS.test(value) || THROWAWAY_MARK.test(value)) return true;
+  if (TEMPLATE_START.test(value) || TEMPLATE_SYNTAX.test(value)) return true;
+  return DOCUMENTED_EXAMPLES.has(value) || PLACEHOLDER_WORDS.test(value);
+}
 
 /** True when a password or generic value is a template, a reference or a throwaway default. */
 export function isPlaceholderValue(value: string): boolean {
   if (value.length === 0) return true;
-  if (WEAK_DEFAULTS.test(value) || /(?:^|[-_.])(?:test|testing|dev|local)(?:[-_.]|$)/i.test(value))
-    return true;
-  if (/^[$%@&*!{<#([]/.test(value) || /\$\{|\{\{|\}\}|\$\(|%\(|#\{|%s\b/.test(value)) return true;
-  return isPlaceholderToken(value);
+  return isRegular(value) || namesPlaceholder(value);
 }

@@ -18,14 +18,20 @@ export interface TokenRule {
   pattern: RegExp;
   /** How far before the trigger the token starts (for formats whose marker is not at the start). */
   back?: number;
-  /** Extra condition on the secret part and the whole line. */
-  accept?: (secret: string, line: string) => boolean;
+  /**
+   * Extra condition on the secret part and its surroundings: the line within `NEAR` characters
+   * either side of the token (bounded, so the check costs the same on a 2 MB line as on a short one).
+   */
+  accept?: (secret: string, around: string) => boolean;
 }
+
+/** How far either side of a token `accept` may look (a SAS URL's `sv=` and `se=` are in its own query). */
+export const NEAR = 1024;
 
 const hasAll =
   (...words: string[]) =>
-  (_: string, line: string) =>
-    words.every((w) => line.includes(w));
+  (_: string, around: string) =>
+    words.every((w) => around.includes(w));
 
 /** True when a JWT-looking string's first segment decodes to a JSON header with an algorithm. */
 function jwtHeaderOk(token: string): boolean {

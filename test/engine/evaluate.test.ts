@@ -434,6 +434,13 @@ describe("hardening against bypasses", () => {
     expect(
       lookupsNeeded(policy, copilotPr({ files: [file("CLAUDE.md")], reviews: [review("bob")] })).logins,
     ).toEqual(["bob"]);
+    // Governance by content (package.json's `renovate` key) needs an admin too, so bob's permission is read.
+    const renovate = file("package.json", {
+      patch: '@@ -1,2 +1,3 @@\n {\n+  "renovate": { "automerge": true },\n   "name": "app"',
+    });
+    expect(lookupsNeeded(policy, copilotPr({ files: [renovate], reviews: [review("bob")] })).logins).toEqual([
+      "bob",
+    ]);
   });
 
   it("looks up the humans behind promotion steps, not behind ordinary labels", () => {

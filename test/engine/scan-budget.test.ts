@@ -51,14 +51,15 @@ describe("scanWithinBudget", () => {
   });
 
   it("keeps at most maxFindings per PR, the most severe first, and says how many it left out", () => {
-    const files = [
-      newFile(
-        "notes.ts",
-        Array.from({ length: 3 }, () => "x".repeat(20_000)),
-      ),
-      newFile("keys-1.ts", secretLines(4)),
-      newFile("keys-2.ts", secretLines(4, 50)),
-    ];
+    // A patch that is not a unified diff yields one low-severity note.
+    const notes: ChangedFile = {
+      path: "notes.ts",
+      status: "modified",
+      additions: 1,
+      deletions: 0,
+      patch: "GIT binary patch\nliteral 12\nxyz",
+    };
+    const files = [notes, newFile("keys-1.ts", secretLines(4)), newFile("keys-2.ts", secretLines(4, 50))];
     const all = files.flatMap((f) => scanFile(f).findings);
     expect(all.map((f) => f.severity)).toEqual(["low", ...Array(8).fill("high")]);
     const { scans } = scanWithinBudget(files, { maxFindings: 5 });
@@ -71,7 +72,7 @@ describe("scanWithinBudget", () => {
       "keys-1.ts:high",
       "keys-2.ts:high",
     ]);
-    // The note sits at the first finding left out (the long-line note of notes.ts).
+    // The note sits at the first finding left out (the scan-incomplete note of notes.ts).
     expect(kept[0]).toMatchObject({
       rule: "scan-truncated",
       severity: "low",
@@ -94,6 +95,55 @@ describe("scanWithinBudget", () => {
     const copy = structuredClone(cached);
     scanWithinBudget([newFile("keys.ts", secretLines(6))], { maxFindings: 2 }, () => cached);
     expect(cached).toEqual(copy);
+  });
+
+  it("scans a patch of one 8 MiB line whole, and finds the secret at its very end", () => {
+    const chunk = "function(e,t){var n=t.key||e.token;return n&&n.auth?e.password(n):void 0},";
+    const token = `ghp_${noise(36, undefined, 77)}`;
+    const line = `${chunk.repeat(Math.floor((8 * 1024 * 1024 - 200) / chunk.length))}"${token}"`;
+    const file = newFile("dist/bundle.min.js", [line]);
+    expect(Buffer.byteLength(file.patch ?? "")).toBeLessThanOrEqual(8 * 1024 * 1024);
+    const started = performance.now();
+    const { scans, unscanned } = scanWithinBudget([file]);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(unscanned).toEqual([]);
+    expect(findingsOf(scans).map((f) => [f.rule, f.line])).toEqual([["github-token", 1]]);
+  }, 30_000);
+
+  it("reads head-file contents within a budget of their own; a content that does not fit is left out, the patch still scanned", () => {
+    const withContent = (path: string, size: number): ChangedFile => ({
+      ...newFile(path, ["x"]),
+      content: "y".repeat(size),
+    });
+    const seen: { path: string; content: boolean }[] = [];
+    const scan = (f: ChangedFile): FileScan => {
+      seen.push({ path: f.path, content: typeof f.content === "string" });
+      return { findings: [], categories: [] };
+    };
+    const files = [
+      withContent("a/package.json", 600),
+      withContent("b/package.json", 600),
+      withContent("c/package.json", 300),
+    ];
+    const { scans, unscanned } = scanWithinBudget(files, { maxContentBytes: 1_000 }, scan);
+    expect(seen).toEqual([
+      { path: "a/package.json", content: true },
+      { path: "b/package.json", content: false },
+      { path: "c/package.json", content: true },
+    ]);
+    expect([...scans.keys()]).toHaveLength(3);
+    expect(unscanned).toEqual([]);
+    expect(files[1]?.content).toHaveLength(600); // the caller's file is left as it was
+  });
+
+  it("counts a file its scan could not read fully, such as a workflow left out of that budget, as unscanned", () => {
+    const workflow: ChangedFile = {
+      ...newFile(".github/workflows/ci.yml", ["on: pull_request_target"]),
+      content: `on: pull_request_target\n${"#".repeat(2_000)}\n`,
+    };
+    const { unscanned } = scanWithinBudget([workflow], { maxContentBytes: 1_000 });
+    expect(unscanned).toEqual([".github/workflows/ci.yml"]);
+    expect(scanWithinBudget([workflow]).unscanned).toEqual([]);
   });
 
   it("bounds a 3,000-file PR of 1,000 secret-shaped lines each: seconds, not a minute, and few findings", () => {

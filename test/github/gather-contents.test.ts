@@ -12,7 +12,7 @@ const file = (path: string, status: "added" | "modified" = "modified") => ({
 });
 
 describe("fetchWholeFiles", () => {
-  it("reads the files whole at the head in one request, keeps truncated or binary ones without content, and reads a head once", async () => {
+  it("reads the files whole at the head in one request, gives truncated or binary ones null content, and reads a head once", async () => {
     const { scope } = github();
     const pr = facts({
       head: { ref: "devin/x", sha: HEAD, repoFullName: "acme/app" },
@@ -45,7 +45,7 @@ describe("fetchWholeFiles", () => {
       e1: `${HEAD}:package.json`,
       e3: null,
     });
-    expect(read.files.map((f) => f.content)).toEqual(["on: push\n", '{"renovate":{}}', undefined]);
+    expect(read.files.map((f) => f.content)).toEqual(["on: push\n", '{"renovate":{}}', null]);
 
     // The same head again: nothing is asked (nock would reject an unexpected request).
     const again = await fetchWholeFiles(octokit(), TARGET, pr, paths);

@@ -5,6 +5,7 @@
  * Lines of different hunks never see each other: the lines between them are unknown.
  */
 import type { PatchLine } from "../diff.js";
+import { expressionEnd } from "./expressions.js";
 
 export interface OutlineLine {
   line: number;
@@ -134,6 +135,83 @@ export function outline(lines: readonly PatchLine[]): OutlineLine[] {
     if (s.key !== null) {
       stack.push(idx);
       if (BLOCK_SCALAR.test(s.value)) scalar = { owner: idx, col: s.col };
+    }
+  }
+  return out;
+}
+
+export interface FlowPair {
+  key: string;
+  /** The value as written, quotes kept. Nested mappings are not values: their pairs are listed. */
+  value: string;
+  /** Key of the mapping that holds the pair: `root` for the outermost, null for an item of a sequence. */
+  parent: string | null;
+}
+
+const FLOW_KEY =
+  /(?:"([^"]{1,100})"|'([^']{1,100})'|([A-Za-z0-9_][A-Za-z0-9_.-]{0,100}))[ \t]*:(?=[ \t,{}[\]]|$)/y;
+
+/** Where a flow scalar starting at `i` ends: the next `,` `}` `]` outside quotes and `${{ … }}`. */
+function flowScalarEnd(text: string, i: number): number {
+  let j = i;
+  const quote = text.charAt(j);
+  if (quote === '"' || quote === "'") {
+    for (j++; j < text.length; j++) {
+      const c = text.charAt(j);
+      if (quote === '"' && c === "\\") j++;
+      else if (c === quote && !(quote === "'" && text.charAt(j + 1) === "'")) break;
+      else if (c === quote) j++;
+    }
+    j++;
+  }
+  while (j < text.length) {
+    const c = text.charAt(j);
+    if (c === "$" && text.startsWith("${{", j)) j = expressionEnd(text, j);
+    else if (c === "," || c === "}" || c === "]") break;
+    else j++;
+  }
+  return j;
+}
+
+/**
+ * Key–value pairs of the YAML flow mappings a value written on one line holds
+ * (`with: { ref: x }`, `- { uses: a, with: { ref: b } }`), nested ones included. Unquoted
+ * `${{ … }}` is kept whole, as a reader of the intent would, though strict YAML would split it.
+ */
+export function flowPairs(value: string, root: string | null): FlowPair[] {
+  const out: FlowPair[] = [];
+  const frames: { map: boolean; key: string | null }[] = [];
+  let key: string | null = null;
+  let i = 0;
+  while (i < value.length) {
+    const c = value.charAt(i);
+    const top = frames[frames.length - 1];
+    if (c === "{" || c === "[") {
+      frames.push({ map: c === "{", key: top ? (top.map ? key : null) : root });
+      key = null;
+      i++;
+    } else if (c === "}" || c === "]") {
+      frames.pop();
+      key = null;
+      i++;
+      if (frames.length === 0) break;
+    } else if (c === "," || c === " " || c === "\t") {
+      if (c === ",") key = null;
+      i++;
+    } else if (!top) {
+      break;
+    } else {
+      FLOW_KEY.lastIndex = i;
+      const m: RegExpExecArray | null = top.map && key === null ? FLOW_KEY.exec(value) : null;
+      if (m) {
+        key = m[1] ?? m[2] ?? m[3] ?? "";
+        i = FLOW_KEY.lastIndex;
+      } else {
+        const end = Math.max(flowScalarEnd(value, i), i + 1);
+        if (top.map && key !== null) out.push({ key, value: value.slice(i, end).trim(), parent: top.key });
+        key = null;
+        i = end;
+      }
     }
   }
   return out;
