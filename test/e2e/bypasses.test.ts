@@ -251,3 +251,130 @@ describe("a tightened _extends base in the same repository", () => {
     expect(run.output.summary).toMatch(/everyone/);
   });
 });
+
+/** A PR by Devin changing `path`, with the whole file at its head, under a policy with no rules. */
+function agentChange(store: Store, path: string, patch: string, head: string) {
+  const repo = repoWith(store, { [POLICY]: "version: 1\nrules: []\n" });
+  const agent = devin(store);
+  const pr = store.addPullRequest(repo.fullName, {
+    title: `Change ${path}`,
+    author: agent.login,
+    head: `devin/${repos}`,
+    commits: [{ message: `Change ${path}`, author: agent.git }],
+    files: [{ filename: path, patch }],
+    headFiles: { [path]: head },
+  });
+  return { repo: repo.fullName, pr, sender: agent.login };
+}
+
+const PREVIEW = [
+  "name: Preview",
+  "on:",
+  "  pull_request_target:",
+  "env:",
+  "  BASE_REF: ${{ github.event.pull_request.base.sha }}",
+  "  PREVIEW_REF: ${{ github.event.pull_request.head.sha }}",
+  "jobs:",
+  "  preview:",
+  "    runs-on: ubuntu-latest",
+  "    steps:",
+  "      - uses: actions/checkout@v4",
+  "        with:",
+  "          ref: ${{ env.REF }}",
+  "      - run: npm ci && npm run build",
+];
+
+describe("workflow hazards written another way", () => {
+  it("fails an agent's one-line change that points a pull_request_target checkout at the head through env", async () => {
+    const { store } = gate.standIn;
+    const wf = ".github/workflows/preview.yml";
+    for (const [ref, verdict] of [
+      ["PREVIEW_REF", "failure"],
+      ["BASE_REF", "success"],
+    ] as const) {
+      const head = `${PREVIEW.join("\n").replace("env.REF", `env.${ref}`)}\n`;
+      const patch = `@@ -13,1 +13,1 @@\n-          ref: \${{ github.sha }}\n+          ref: \${{ env.${ref} }}`;
+      const { repo, pr, sender } = agentChange(store, wf, patch, head);
+      await gate.deliver(opened(store, repo, pr.number, sender));
+      await gate.settle();
+      const run = onlyRun(gate, pr);
+      expect(run.conclusion, ref).toBe(verdict);
+      if (verdict === "failure") {
+        expect(run.output.summary).toMatch(/pr-target-checkout/);
+        expect(run.output.annotations).toContainEqual(expect.objectContaining({ path: wf, start_line: 13 }));
+      }
+    }
+  });
+});
+
+describe("a secret deep in a long line", () => {
+  it("finds a key after 100 KB of one minified line, and passes the same line without it", async () => {
+    const { store } = gate.standIn;
+    const { accessKeyId } = scenarios.fakeAwsKeys();
+    const minified = `var a=${"[1,2,3],".repeat(14_000)}0;`;
+    for (const [line, verdict] of [
+      [`${minified}var k="${accessKeyId}";`, "failure"],
+      [minified, "success"],
+    ] as const) {
+      const { repo, pr, sender } = agentChange(store, "dist/app.min.js", `@@ -0,0 +1 @@\n+${line}`, line);
+      await gate.deliver(opened(store, repo, pr.number, sender));
+      await gate.settle();
+      const run = onlyRun(gate, pr);
+      expect(run.conclusion).toBe(verdict);
+      if (verdict === "failure") {
+        expect(run.output.summary).toMatch(/aws-access-key-id/);
+        expect(JSON.stringify(run)).not.toContain(accessKeyId);
+      }
+    }
+  });
+});
+
+describe("merge-bot configuration edited by an agent", () => {
+  it("holds Renovate automerge, in renovate.json or deep in package.json, for the governance approvers", async () => {
+    const { store } = gate.standIn;
+    const pkg = [
+      "{",
+      '  "name": "app",',
+      '  "renovate": {',
+      '    "extends": ["config:recommended"],',
+      '    "packageRules": [',
+      '      { "matchUpdateTypes": ["minor"], "groupName": "minor" },',
+      '      { "matchUpdateTypes": ["patch"], "groupName": "patch" },',
+      '      { "matchDepTypes": ["devDependencies"], "automerge": true }',
+      "    ]",
+      "  }",
+      "}",
+    ];
+    const cases = [
+      [
+        "renovate.json",
+        '@@ -1,3 +1,4 @@\n {\n+  "automerge": true,\n   "extends": ["config:recommended"]\n }',
+        '{\n  "automerge": true,\n  "extends": ["config:recommended"]\n}\n',
+      ],
+      [
+        "package.json",
+        '@@ -7,2 +7,3 @@\n       { "matchUpdateTypes": ["patch"], "groupName": "patch" },\n+      { "matchDepTypes": ["devDependencies"], "automerge": true }\n     ]',
+        `${pkg.join("\n")}\n`,
+      ],
+    ] as const;
+    for (const [path, patch, head] of cases) {
+      const { repo, pr, sender } = agentChange(store, path, patch, head);
+      await gate.deliver(opened(store, repo, pr.number, sender));
+      await gate.settle();
+      const run = onlyRun(gate, pr);
+      expect(run.conclusion, path).toBe("action_required");
+      expect(run.output.summary).toMatch(/governance guard/);
+      expect(run.output.summary).toMatch(new RegExp(`governance \\| \`${path.replace(".", "\\.")}\``));
+
+      // An approval with write access is not enough; a repository admin's is.
+      store.addReview(pr, { author: "bob", state: "APPROVED" });
+      const admin = store.addReview(pr, { author: "dave", state: "APPROVED" });
+      await gate.deliver({
+        name: "pull_request_review",
+        payload: payloads.pullRequestReview(store, repo, pr.number, admin.id),
+      });
+      await gate.settle();
+      expect(onlyRun(gate, pr).conclusion, path).toBe("success");
+    }
+  });
+});
