@@ -50,6 +50,17 @@ export interface RequestInfo {
   query: URLSearchParams;
   /** GraphQL operation name, when the request is a named GraphQL operation. */
   operationName: string | null;
+  /**
+   * The call as one name, the same for every request of its kind: REST as method and route template
+   * ("GET /repos/{owner}/{repo}/pulls/{number}/files"), GraphQL as "POST /graphql <operationName>" or, for an
+   * anonymous operation, "POST /graphql <query|mutation> <root fields>". null for a path no route serves.
+   */
+  call: string | null;
+  /**
+   * The installation the request is made as (installation token) or for (the app's JWT on
+   * `/app/installations/{id}/…`, e.g. the token request); null otherwise. Set once authenticated.
+   */
+  installationId: number | null;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
 }

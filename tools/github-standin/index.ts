@@ -3,8 +3,17 @@
  * an in-memory store, GitHub App authentication, fault injection, and signed webhook deliveries.
  * See README.md.
  */
-export type { Fault, FaultKind } from "./faults.js";
-export { Faults } from "./faults.js";
+export type { ActiveFault, Fault, FaultKind } from "./faults.js";
+export {
+  FAULT_KINDS,
+  Faults,
+  faultKindsFor,
+  GRAPHQL_ONLY_FAULTS,
+  HTTP_FAULTS,
+  onCall,
+  TOKEN_CALL,
+  TOKEN_ONLY_FAULTS,
+} from "./faults.js";
 export type { RequestInfo } from "./http.js";
 export { type AppKeys, makeAppKeys } from "./keys.js";
 export * as payloads from "./payloads.js";

@@ -8,6 +8,8 @@ export interface LoggedRequest {
   query: string;
   /** The route that answered, e.g. "GET /repos/{owner}/{repo}/pulls/{number}/files" or "POST /graphql"; null when none. */
   route: string | null;
+  /** The call's name as faults match it (`RequestInfo.call`), known before any fault or answer. */
+  call: string | null;
   operationName: string | null;
   installationId: number | null;
   /** null while the request is held by a `timeout` fault. */

@@ -5,9 +5,16 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { getOperationAST, Kind } from "graphql";
 import { authenticate } from "./auth.js";
-import { Faults, faultReply } from "./faults.js";
-import { operationNameOf, readGraphQLRequest, runGraphQL } from "./graphql/execute.js";
+import { distortReply, type Fault, Faults, faultMoment, faultReply } from "./faults.js";
+import {
+  type GraphQLRequest,
+  githubGraphQLSchema,
+  operationNameOf,
+  readGraphQLRequest,
+  runGraphQL,
+} from "./graphql/execute.js";
 import { errorReply, HttpError, notFound, type Reply, type RequestInfo } from "./http.js";
 import { makeAppKeys } from "./keys.js";
 import { type LoggedRequest, RequestLog } from "./request-log.js";
@@ -79,6 +86,28 @@ function send(res: ServerResponse, reply: Reply, used: number): void {
   res.end(reply.status === 204 ? undefined : payload);
 }
 
+/** How faults and the request log name a GraphQL call: its operation name, else its operation type and root fields. */
+function graphqlCall(request: GraphQLRequest | null, operationName: string | null): string {
+  if (operationName) return `POST /graphql ${operationName}`;
+  const operation = request?.document ? getOperationAST(request.document) : null;
+  if (!operation) return "POST /graphql";
+  const fields = operation.selectionSet.selections.flatMap((s) =>
+    s.kind === Kind.FIELD ? [s.name.value] : [],
+  );
+  return `POST /graphql ${operation.operation} ${fields.join(",")}`;
+}
+
+function graphqlContext(request: GraphQLRequest | null) {
+  if (!request?.document) return null;
+  return { schema: githubGraphQLSchema(), document: request.document, operationName: request.operationName };
+}
+
+/** The installation an app-JWT call is about (`/app/installations/{id}/…`), so faults can tell installations apart. */
+function installationInAppPath(path: string | null): number | null {
+  const match = path ? /^\/app\/installations\/(\d+)(?:\/|$)/.exec(path) : null;
+  return match ? Number(match[1]) : null;
+}
+
 export async function startStandIn(options: StandInOptions = {}): Promise<StandIn> {
   if (options.store && options.appId !== undefined && options.store.appId !== options.appId) {
     throw new Error(`stand-in: appId ${options.appId} differs from the store's app ${options.store.appId}`);
@@ -99,6 +128,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       path: url.pathname,
       query: url.search,
       route: null,
+      call: null,
       operationName: null,
       installationId: null,
       status: null,
@@ -118,39 +148,57 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     const isGraphQL = method === "POST" && url.pathname === "/api/graphql";
     const graphqlRequest = isGraphQL && !badJson ? readGraphQLRequest(body) : null;
     entry.operationName = operationNameOf(graphqlRequest);
+    const restPath = url.pathname.startsWith("/api/v3/")
+      ? canonicalPath(store, url.pathname.slice("/api/v3".length))
+      : null;
+    const found = restPath === null ? null : findRoute(method, restPath);
+    const routeName = found ? `${method} ${found.route.pattern.replace(/[:*](\w+)/g, "{$1}")}` : null;
+    entry.call = isGraphQL ? graphqlCall(graphqlRequest, entry.operationName) : routeName;
     const info: RequestInfo = {
       method,
       path: url.pathname,
       query: url.searchParams,
       operationName: entry.operationName,
+      call: entry.call,
+      installationId: null,
       headers: req.headers,
       body,
     };
 
     let reply: Reply;
+    let fault: Fault | null = null;
     try {
       if (raw === null) throw new HttpError(413, "Payload too large");
       const caller = authenticate(store, publicKey, req.headers.authorization);
       if (caller.kind === "installation") entry.installationId = caller.installation.id;
-      const fault = faults.take(info);
-      if (fault) {
-        entry.fault = fault;
-        if (fault === "timeout") {
-          held.add(res);
-          res.on("close", () => held.delete(res));
-          return;
-        }
-        reply = faultReply(fault, entry.installationId);
+      info.installationId =
+        caller.kind === "installation"
+          ? caller.installation.id
+          : caller.kind === "app"
+            ? installationInAppPath(restPath)
+            : null;
+      fault = faults.take(info);
+      const moment = fault ? faultMoment(fault.kind) : null;
+      if (fault) entry.fault = fault.kind;
+      if (moment === "hold") {
+        held.add(res);
+        res.on("close", () => held.delete(res));
+        return;
+      }
+      if (moment === "reset") {
+        // A TCP reset, not a clean close: the client sees ECONNRESET (or "other side closed").
+        req.socket.resetAndDestroy();
+        return;
+      }
+      if (fault && moment === "before") {
+        reply = faultReply(fault.kind, info.installationId, fault);
       } else if (badJson) {
         throw new HttpError(400, "Problems parsing JSON");
       } else if (isGraphQL) {
         entry.route = "POST /graphql";
         reply = await runGraphQL(store, caller, graphqlRequest);
-      } else if (url.pathname.startsWith("/api/v3/")) {
-        const path = canonicalPath(store, url.pathname.slice("/api/v3".length));
-        const found = findRoute(method, path);
-        if (!found) throw notFound();
-        entry.route = `${method} ${found.route.pattern.replace(/[:*](\w+)/g, "{$1}")}`;
+      } else if (found && routeName) {
+        entry.route = routeName;
         reply = found.route.value({ store, request: info, caller, params: found.params });
       } else {
         throw notFound();
@@ -165,6 +213,9 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
           body: { message: `stand-in error: ${error instanceof Error ? error.message : String(error)}` },
         };
       }
+    }
+    if (fault && faultMoment(fault.kind) === "after") {
+      reply = distortReply(fault.kind, reply, graphqlContext(graphqlRequest));
     }
     const used = (usage.get(entry.installationId ?? 0) ?? 0) + 1;
     usage.set(entry.installationId ?? 0, used);

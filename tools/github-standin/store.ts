@@ -59,6 +59,12 @@ export interface StoreOptions {
   appSlug?: string;
   /** First timestamp the store hands out; every recorded item advances the clock by one minute. */
   startTime?: string;
+  /**
+   * Where the ids of accounts, installations, repositories and PRs start (default 1000). Stand-ins
+   * sharing one process need apart ranges: Octokit's throttling and token caches are keyed by
+   * installation id process-wide, as they would be for one app talking to one GitHub.
+   */
+  firstId?: number;
 }
 
 export class Store {
@@ -87,6 +93,7 @@ export class Store {
   constructor(options: StoreOptions = {}) {
     this.clock = Date.parse(options.startTime ?? "2025-06-02T09:00:00Z");
     this.appId = options.appId ?? 1;
+    if (options.firstId !== undefined) this.sequence = options.firstId;
     this.addApp({ id: this.appId, slug: options.appSlug ?? "agent-policy", name: "agent-policy" });
   }
 
@@ -465,6 +472,22 @@ export class Store {
       repo.branches.set(spec.head, { name: spec.head, oid: pr.head.sha, files });
     }
     return pr;
+  }
+
+  /**
+   * The PR's `updated_at` as GitHub keeps it: bumped by every change to the PR, its commits,
+   * reviews, comments and timeline (labels, assignments, …). A test that mutates a record
+   * directly can set `pr.updatedAt = store.now()` for the same effect.
+   */
+  pullUpdatedAt(pr: PullRequestRecord): string {
+    const times = [
+      pr.updatedAt,
+      ...pr.commits.map((c) => c.committer.date),
+      ...pr.reviews.map((r) => r.submittedAt),
+      ...pr.comments.map((c) => c.updatedAt),
+      ...pr.timeline.map((e) => e.createdAt),
+    ];
+    return times.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
   }
 
   findPull(repo: string, number: number): PullRequestRecord | undefined {

@@ -508,7 +508,7 @@ export class Graph {
       locked: false,
       isDraft: pr.draft,
       createdAt: pr.createdAt,
-      updatedAt: pr.updatedAt,
+      updatedAt: this.store.pullUpdatedAt(pr),
       publishedAt: pr.createdAt,
       lastEditedAt: null,
       editor: null,

@@ -203,7 +203,10 @@ function apply(store: Store, run: CheckRunRecord, write: ParsedWrite): void {
   if (write.status !== undefined) run.status = write.status;
   if (write.conclusion !== undefined) run.conclusion = write.conclusion;
   if (run.status === "completed") {
-    run.completedAt = write.completedAt ?? run.completedAt ?? store.now();
+    // GitHub stamps the time a run is completed, again when an update completes it anew; an
+    // update that only appends annotations leaves it.
+    const completing = write.status === "completed" || write.conclusion !== undefined;
+    run.completedAt = write.completedAt ?? (completing ? null : run.completedAt) ?? store.now();
   } else {
     run.conclusion = null;
     run.completedAt = null;

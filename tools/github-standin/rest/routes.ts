@@ -118,7 +118,11 @@ appRoute("GET", "/app", (ctx) => ok(shape.integration(ctx.store, ctx.store.app(c
 
 appRoute("GET", "/app/installations", (ctx) => {
   const all = [...ctx.store.installations.values()].filter((i) => i.appId === ctx.store.appId);
-  return ok(all.map((i) => shape.installation(ctx.store, i)));
+  const page = paginate(all, ctx.request.query, `${ctx.store.urls.api}/app/installations`);
+  return ok(
+    page.items.map((i) => shape.installation(ctx.store, i)),
+    page.link ? { link: page.link } : undefined,
+  );
 });
 
 appRoute("GET", "/app/installations/:id", (ctx) => {
@@ -150,6 +154,27 @@ for (const kind of ["orgs", "users"]) {
     return ok(shape.installation(ctx.store, installation));
   });
 }
+
+// ---- installation (token) ----
+
+/** The repositories the token reaches, oldest first, in GitHub's `{ total_count, repositories }` envelope. */
+routes.push(
+  compile("GET", "/installation/repositories", (ctx: RouteContext) => {
+    const { installation, token } = requireInstallation(ctx.caller);
+    const all = [...ctx.store.repos.values()]
+      .filter((r) => tokenCovers(token, installation, r))
+      .sort((a, b) => a.id - b.id);
+    const page = paginate(all, ctx.request.query, `${ctx.store.urls.api}/installation/repositories`);
+    return ok(
+      {
+        total_count: all.length,
+        repository_selection: token.repositoryIds === null ? installation.repositorySelection : "selected",
+        repositories: page.items.map((r) => shape.repository(ctx.store, r)),
+      },
+      page.link ? { link: page.link } : undefined,
+    );
+  }),
+);
 
 // ---- repository and pull requests ----
 
