@@ -55,6 +55,9 @@ export async function startGate(options: GateOptions = {}): Promise<Gate> {
       },
       {
         audit: pino({ level: "info" }, { write: (line: string) => void audit.push(JSON.parse(line)) }),
+        // A test seeds GitHub after the server starts: reconciliation and retries only where it asks.
+        reconcileIntervalMs: 0,
+        maxRetries: 0,
         ...options.app,
       },
     );

@@ -1,11 +1,12 @@
 /**
- * Read a PR's current state and decide it: read → policy → App attribution (only when it could
- * matter) → patches (and whole workflow and package files) → people → evaluate.
+ * Read a PR's current state and decide it: read → policy → REST timeline (App attribution and
+ * Copilot's requester, only when they could matter) → patches (cached per base and head) and whole
+ * workflow and package files → people → evaluate.
  * Read-only; shared by the app's pipeline (which then writes and enforces) and by
  * `agent-policy explain` (which only prints). Never throws: a fault names the stage it hit.
  */
 import type { ProbotOctokit } from "probot";
-import { needsAppAttribution } from "../engine/attribution.js";
+import { needsRestTimeline } from "../engine/attribution.js";
 import type { Decision } from "../engine/decision.js";
 import { evaluate, lookupsNeeded, needsPatches, wholeFilesNeeded } from "../engine/evaluate.js";
 import { errorReason } from "../github/enforce.js";
@@ -21,6 +22,7 @@ import {
   readAppAttribution,
   readPullRequest,
 } from "../github/gather.js";
+import { type Fault, faultHeadline, faultOf } from "../github/gather-errors.js";
 import { formatPolicyError } from "../policy/index.js";
 import type { PolicyCache } from "./policies.js";
 
@@ -48,6 +50,8 @@ export interface DecideFailure {
   stage: Stage;
   headline: string;
   reasons: string[];
+  /** GitHub's or the network's fault, when that is why (trying again later may then succeed). */
+  fault: Fault | null;
   gathered: Gathered | null;
   policySource: string | null;
 }
@@ -76,11 +80,16 @@ export async function decide(
     at.stage = s;
     onStage?.(s);
   };
-  const fail = (reasons: string[], headline = STAGE_HEADLINE[at.stage]): DecideFailure => ({
+  const fail = (
+    reasons: string[],
+    fault: Fault | null = null,
+    headline = STAGE_HEADLINE[at.stage],
+  ): DecideFailure => ({
     ok: false,
     stage: at.stage,
-    headline,
+    headline: faultHeadline(fault, headline),
     reasons,
+    fault,
     gathered,
     policySource,
   });
@@ -102,8 +111,9 @@ export async function decide(
     policySource = policy.source;
 
     let facts = gathered.facts;
-    if (!gathered.appAttributed && needsAppAttribution(policy, facts)) {
-      // A person's label or command may have been made by an App with their token: only the REST timeline says.
+    if (needsRestTimeline(policy, facts)) {
+      // Only the REST timeline says whether a person's label or command was made by an App with
+      // their token, and who started Copilot's work; read it only when that could change the decision.
       enter("read");
       facts = await readAppAttribution(octokit, target, facts);
     }
@@ -131,10 +141,9 @@ export async function decide(
       policySource,
     };
   } catch (error) {
-    if (at.stage === "policy" && !(error instanceof GatherError)) {
-      // A fault while fetching an `_extends` base is an API fault, not an invalid policy.
-      return fail([errorReason(error)], "Could not load the policy");
-    }
-    return fail([error instanceof GatherError ? error.reason : errorReason(error)]);
+    const fault = faultOf(error);
+    // A fault while reading the policy or fetching an `_extends` base is GitHub's, not an invalid policy.
+    const headline = at.stage === "policy" ? "Could not load the policy" : STAGE_HEADLINE[at.stage];
+    return fail([error instanceof GatherError ? error.reason : errorReason(error)], fault, headline);
   }
 }

@@ -12,14 +12,24 @@ import pino, { type Logger } from "pino";
 import type { ApplicationFunction, Context, Probot, ProbotOctokit } from "probot";
 import { createAuditLog } from "../audit/log.js";
 import { errorReason, statusOf } from "../github/enforce.js";
-import { createPeopleCaches, type PrTarget } from "../github/gather.js";
+import { createPeopleCaches, GatherError, type PrTarget } from "../github/gather.js";
 import { type EventName, type Hint, type Intent, intentsFor } from "./events.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { Metrics } from "./metrics.js";
-import { type EvaluationRequest, evaluatePullRequest, failMergeGroup, type PipelineEnv } from "./pipeline.js";
+import { PendingQueue } from "./pending.js";
+import {
+  type EvaluationRequest,
+  evaluatePullRequest,
+  failMergeGroup,
+  type PipelineEnv,
+  type Retry,
+} from "./pipeline.js";
 import { PolicyCache } from "./policies.js";
-import { bound, type RequestBudget, withTimeout } from "./requests.js";
+import { Reconciler } from "./reconcile.js";
+import { bound, MAX_RETRIES, type RequestBudget, withTimeout } from "./requests.js";
+import { RetryTimers } from "./retries.js";
 import { Scheduler } from "./scheduler.js";
+import { InstallationTokens, sessionAuth } from "./tokens.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 /** An installation octokit and the time budget its requests are bounded by. */
@@ -40,14 +50,32 @@ export interface AgentPolicyOptions {
   requestTimeoutMs?: number;
   /** Budget for reading everything an evaluation needs; the check write then gets its own. */
   evaluationTimeoutMs?: number;
+  /** First wait before an evaluation that hit a fault runs again; doubles per attempt. */
+  retryBaseMs?: number;
+  /** Attempts after the first, at most, before waiting for the next event or reconciliation. */
+  maxRetries?: number;
+  /** Reconciliation at start-up and then every this many ms; 0 turns it off. */
+  reconcileIntervalMs?: number;
+  /** Redis for the acknowledged-evaluation queue replicas share (`REDIS_URL`). */
+  redisUrl?: string;
+  /** How long a replica counts as alive after its last heartbeat; its queue is then claimed by others. */
+  replicaTtlMs?: number;
 }
 
 export interface AgentPolicy {
   app: ApplicationFunction;
   /** Resolves when no evaluation is queued or running. */
   idle(): Promise<void>;
+  /**
+   * Stops reconciliation and drops waiting retries (the next start reconciles what they would have
+   * done), waits for running evaluations, then lets go of Redis.
+   */
+  close(): Promise<void>;
   metrics: Metrics;
 }
+
+/** Default period of reconciliation. */
+export const RECONCILE_INTERVAL_MS = 10 * 60_000;
 
 /** Pull requests re-evaluated after a policy change, at most (one page). */
 export const OPEN_PR_LIMIT = 100;
@@ -94,7 +122,12 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
     perGroup: options.perInstallation ?? 4,
     onError: (key, error) => log.error({ err: error, key }, "agent-policy job failed unexpectedly"),
   });
-  metrics.gauge("agent_policy_queue_depth", "Evaluations waiting or running.", () => scheduler.depth);
+  const retries = new RetryTimers(options.retryBaseMs ?? 2_000, options.maxRetries ?? 6);
+  const depth = () => scheduler.depth + retries.pending;
+  metrics.gauge("agent_policy_queue_depth", "Evaluations waiting, running or waiting to retry.", depth);
+  let reconcileTimer: NodeJS.Timeout | undefined;
+  let heartbeatTimer: NodeJS.Timeout | undefined;
+  let pending: PendingQueue | null = null;
 
   const app: ApplicationFunction = async (probot, { addHandler }) => {
     log = probot.log.child({ name: "agent-policy" });
@@ -107,7 +140,11 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
     const evaluationTimeoutMs = options.evaluationTimeoutMs ?? 25_000;
     const env: PipelineEnv = {
       appId,
-      appSlug: memo(async () => options.appSlug ?? (await appSlugFromGitHub(probot))),
+      appSlug: memo(
+        async () =>
+          options.appSlug ??
+          (await withTimeout(appSlugFromGitHub(probot), requestTimeoutMs, "GitHub App lookup (GET /app)")),
+      ),
       webUrl: webUrlOf(await probot.auth()),
       policies: new PolicyCache(),
       people: createPeopleCaches(),
@@ -116,40 +153,126 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
       heads: new KeyedLock(),
     };
 
-    /** An installation octokit bounded by a fresh budget; the token request itself is bounded too. */
+    /** The App's octokit class, with Probot's options (base URL, retries, throttling, logging). */
+    const AppOctokit = (await probot.auth()).constructor as typeof ProbotOctokit;
+    const tokens = new InstallationTokens(
+      async (installation) => new AppOctokit({ throttle: { id: `app-token-${installation}` } }),
+      requestTimeoutMs,
+      (why) => metrics.inc("agent_policy_token_refreshes_total", { why }),
+    );
+
+    /**
+     * An installation octokit bounded by a fresh budget, with a token the app checked (never a
+     * malformed one) that is fetched again once on a 401; the token requests are bounded too.
+     */
     const octokitFor = async (installation: number): Promise<Session> => {
       const budget: RequestBudget = {
         timeoutMs: requestTimeoutMs,
         deadline: Date.now() + evaluationTimeoutMs,
         count: 0,
       };
-      const raw = await withTimeout(
-        probot.auth(installation),
-        requestTimeoutMs,
-        "GitHub installation token request",
-      );
-      return { octokit: bound(raw, budget, () => metrics.inc("agent_policy_github_requests_total")), budget };
+      const what = "GitHub installation token request";
+      let token = await withTimeout(tokens.get(installation), requestTimeoutMs, what);
+      const raw = new AppOctokit({
+        authStrategy: sessionAuth(() => token),
+        // Throttled per installation: one organisation's burst never waits on another's.
+        throttle: { id: String(installation) },
+      });
+      const refresh = async () => {
+        token = await withTimeout(tokens.refused(installation, token), requestTimeoutMs, what);
+      };
+      return {
+        octokit: bound(raw, budget, () => metrics.inc("agent_policy_github_requests_total"), refresh),
+        budget,
+      };
     };
 
-    const scheduleEvaluation = (req: EvaluationRequest) => {
+    const scheduleEvaluation = (req: EvaluationRequest, attempt = 0) => {
       const { owner, repo, number } = req.target;
       // A merge group's check goes on its own commit: a later event for the same PR must not replace it.
       const group = req.mergeGroupSha ? `@${req.mergeGroupSha}` : "";
       const key = `pr:${req.installation}:${owner}/${repo}#${number}${group}`.toLowerCase();
+      // Kept in Redis until written, for another replica to finish if this one dies first.
+      const tracked = pending?.add(key, req).catch((error: unknown) => {
+        log.warn(
+          { key, reason: errorReason(error) },
+          "agent-policy could not record a pending evaluation in Redis",
+        );
+        return null;
+      });
       scheduler.schedule(
         key,
         async () => {
-          let session: Session;
+          let session: Session | null = null;
+          let retry: Retry | null;
           try {
             session = await octokitFor(req.installation);
           } catch (error) {
-            return auditUnreachable(req, error);
+            auditUnreachable(req, error);
           }
-          await evaluatePullRequest(session.octokit, session.budget, req, env);
+          if (session) retry = await evaluatePullRequest(session.octokit, session.budget, req, env);
+          else retry = { reason: "no installation token" };
+          if (retry) return retryLater(key, req, attempt, retry);
+          retries.cancel(key);
+          const seq = await tracked;
+          if (pending && typeof seq === "number")
+            await pending.done(key, seq).catch((error: unknown) => {
+              log.warn(
+                { key, reason: errorReason(error) },
+                "agent-policy could not clear a pending evaluation in Redis",
+              );
+            });
         },
         String(req.installation),
       );
     };
+
+    /** Runs the evaluation again after a backoff; the old verdict is never left standing as a pass meanwhile. */
+    const retryLater = (key: string, req: EvaluationRequest, attempt: number, retry: Retry) => {
+      const wait = retries.later(key, attempt, retry.notBefore, () => scheduleEvaluation(req, attempt + 1));
+      const fields = { key, delivery: req.delivery, reason: retry.reason, attempt: attempt + 1 };
+      if (wait === null) {
+        metrics.inc("agent_policy_retries_total", { outcome: "gave_up" });
+        log.error(
+          fields,
+          "agent-policy gave up retrying; the next event or reconciliation evaluates the PR again",
+        );
+        return;
+      }
+      metrics.inc("agent_policy_retries_total", { outcome: "scheduled" });
+      log.warn({ ...fields, inMs: wait }, "agent-policy will evaluate the PR again");
+    };
+
+    const reconciler = new Reconciler({
+      appId,
+      installations: async () => {
+        const octokit = await probot.auth();
+        const all = await octokit.paginate("GET /app/installations", { per_page: 100 });
+        return (all as { id?: unknown; suspended_at?: unknown }[])
+          .filter((i) => typeof i?.id === "number" && !i.suspended_at)
+          .map((i) => i.id as number);
+      },
+      octokitFor: async (installation) => {
+        const session = await octokitFor(installation);
+        // A pass reads every repository of the installation: only each request is bounded.
+        session.budget.deadline = null;
+        return session.octokit;
+      },
+      evaluate: (installation, pr, why) => {
+        log.info(
+          { repository: `${pr.owner}/${pr.repo}`, pr: pr.number, why },
+          "reconciliation evaluates a PR",
+        );
+        scheduleEvaluation({
+          installation,
+          delivery: `reconcile-${new Date().toISOString()}`,
+          target: { owner: pr.owner, repo: pr.repo, number: pr.number },
+          hint: { headSha: pr.headSha, htmlUrl: pr.url },
+        });
+      },
+      log,
+      metrics,
+    });
 
     /** Every open PR a lookup found, evaluated on behalf of the delivery that led to it. */
     const scheduleAll = (
@@ -336,13 +459,70 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
     }
 
     try {
-      addHandler(httpHandler(metrics, () => scheduler.depth));
+      addHandler(httpHandler(metrics, depth));
     } catch {
       log.debug("no HTTP server: /healthz and /metrics are not served");
     }
+
+    if (options.redisUrl) {
+      const ttl = options.replicaTtlMs ?? 30_000;
+      const queue = new PendingQueue(options.redisUrl, ttl);
+      try {
+        await queue.start();
+        pending = queue;
+        const beat = async () => {
+          try {
+            await queue.heartbeat();
+            for (const req of await queue.claimOrphans()) {
+              metrics.inc("agent_policy_reconciled_total", { reason: "orphaned" });
+              log.info(
+                { delivery: req.delivery, pr: req.target },
+                "agent-policy takes over a dead replica's evaluation",
+              );
+              scheduleEvaluation(req);
+            }
+          } catch (error) {
+            log.warn(
+              { reason: errorReason(error) },
+              "agent-policy could not reach Redis for the pending queue",
+            );
+          }
+        };
+        void beat();
+        heartbeatTimer = setInterval(() => void beat(), Math.max(100, Math.floor(ttl / 3)));
+        heartbeatTimer.unref();
+      } catch (error) {
+        // Recovery then falls back to reconciliation; evaluations themselves do not need Redis.
+        log.error(
+          { reason: errorReason(error) },
+          "agent-policy could not connect to Redis: no shared pending queue",
+        );
+        void queue.close();
+      }
+    }
+
+    const every = options.reconcileIntervalMs ?? RECONCILE_INTERVAL_MS;
+    if (every > 0) {
+      // At start-up (what a crash lost), then periodically (what a dead replica or spent retries left).
+      const pass = () => void reconciler.run();
+      setImmediate(pass);
+      reconcileTimer = setInterval(pass, every);
+      reconcileTimer.unref();
+    }
   };
 
-  return { app, idle: () => scheduler.idle(), metrics };
+  return {
+    app,
+    idle: () => scheduler.idle(),
+    close: async () => {
+      clearInterval(reconcileTimer);
+      clearInterval(heartbeatTimer);
+      retries.stop();
+      await scheduler.idle();
+      await pending?.close();
+    },
+    metrics,
+  };
 }
 
 const agentPolicy: ApplicationFunction = (probot, options) => createAgentPolicy().app(probot, options);
@@ -427,9 +607,11 @@ async function hasWrite(octokit: Octokit, t: PrTarget, login: string): Promise<t
 
 async function appSlugFromGitHub(probot: Probot): Promise<string> {
   const appOctokit = await probot.auth();
-  const { data } = await appOctokit.request("GET /app");
+  // As many retries as an evaluation's calls get, so a failing lookup ends with GitHub's answer, not the timeout.
+  const { data } = await appOctokit.request("GET /app", { request: { retries: MAX_RETRIES } });
   const slug = (data as { slug?: unknown } | null)?.slug;
-  if (typeof slug !== "string" || slug === "") throw new Error("GitHub did not return this App's slug");
+  if (typeof slug !== "string" || slug === "")
+    throw new GatherError("GitHub did not return this App's slug (GET /app)", { kind: "malformed" });
   return slug;
 }
 

@@ -20,6 +20,22 @@ export class Metrics {
       "Evaluations that failed closed or could not write their check, by stage.",
     );
     this.#define("agent_policy_actions_total", "Enforcement actions, by kind and outcome.");
+    this.#define(
+      "agent_policy_check_write_failures_total",
+      "Check-run writes that did not land as asked: replaced (a new run took the old one's place) or failed.",
+    );
+    this.#define(
+      "agent_policy_retries_total",
+      "Evaluations scheduled to run again after a fault, by outcome.",
+    );
+    this.#define(
+      "agent_policy_reconciled_total",
+      "Open pull requests re-evaluated by reconciliation, by reason.",
+    );
+    this.#define(
+      "agent_policy_token_refreshes_total",
+      "Installation tokens fetched, by why: new, expiring, or refused (GitHub answered 401).",
+    );
   }
 
   inc(name: string, labels: Labels = {}, by = 1): void {

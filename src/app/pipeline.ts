@@ -1,14 +1,17 @@
 /**
  * One evaluation of one pull request's current state: decide (read → policy → patches → people →
- * evaluate, shared with `agent-policy explain`) → render → check run → enforcement → audit. Any fault at any step ends in a failed
- * check run that names the reason (never success); if even that cannot be written, the audit
- * record carries the error. Nothing here throws.
+ * evaluate, shared with `agent-policy explain`) → render → check run → enforcement → audit. Any fault
+ * at any step ends in a failed check run that names the reason (never success). A write that cannot
+ * land never leaves our older run standing: a new run replaces it. Enforcement does not wait on the
+ * check run. What did not land, or failed for a reason that passes, is returned as a `Retry` for the
+ * caller to run again later. Nothing here throws.
  */
 import type { ProbotOctokit } from "probot";
 import type { AuditLog, AuditScope, CheckWrite, DecisionOutcome } from "../audit/log.js";
 import { type CheckTarget, type ExistingRun, findOwnCheckRun, writeCheckRun } from "../github/checks.js";
 import { errorReason, performActions } from "../github/enforce.js";
-import type { PeopleCaches, PrTarget } from "../github/gather.js";
+import type { Gathered, PeopleCaches, PrTarget } from "../github/gather.js";
+import { type Fault, hasPassingGap, transient } from "../github/gather-errors.js";
 import { type CheckRunOutput, renderDecision, renderFailure } from "../report/render.js";
 import { type HeadPr, sharedHeadOutput, strictest } from "../report/shared-head.js";
 import { type Decided, decide, type Stage } from "./decide.js";
@@ -43,12 +46,18 @@ export interface EvaluationRequest {
   mergeGroupSha?: string;
 }
 
+/** Why the evaluation should run again later, and not before when (a rate limit's reset). */
+export interface Retry {
+  reason: string;
+  notBefore?: number;
+}
+
 export async function evaluatePullRequest(
   octokit: Octokit,
   budget: RequestBudget,
   req: EvaluationRequest,
   env: PipelineEnv,
-): Promise<void> {
+): Promise<Retry | null> {
   const started = performance.now();
   const { target } = req;
   const scope: AuditScope = {
@@ -65,6 +74,8 @@ export async function evaluatePullRequest(
     env.metrics.inc("agent_policy_evaluations_total", { verdict: outcome.verdict });
     if (outcome.errors.length > 0 || outcome.check === "failed")
       env.metrics.inc("agent_policy_errors_total", { stage });
+    if (outcome.check === "failed" || outcome.check === "replaced")
+      env.metrics.inc("agent_policy_check_write_failures_total", { outcome: outcome.check });
     env.audit.decision(scope, {
       ...outcome,
       durationMs: Math.round(performance.now() - started),
@@ -74,26 +85,28 @@ export async function evaluatePullRequest(
 
   /** Fail closed: post a failed check with the reasons on the best commit we know. */
   const failClosed = async (
-    headline: string,
-    reasons: string[],
+    failure: { headline: string; reasons: string[]; fault: Fault | null },
     known: { ownCheckRun: ExistingRun | null } | null,
     policySource: string | null,
-  ) => {
+  ): Promise<Retry | null> => {
     budget.deadline = null; // the failure report gets its own time, whatever the evaluation used up
-    const failed = { decision: null, verdict: "failure" as const, errors: reasons, policySource };
+    const failed = { decision: null, verdict: "failure" as const, errors: failure.reasons, policySource };
+    const passing = transient(failure.fault)
+      ? { reason: failure.headline, ...(failure.fault?.until ? { notBefore: failure.fault.until } : {}) }
+      : null;
+    let written: Landed;
     try {
-      const output = failureOutput(headline, reasons);
       scope.headSha ??= await headShaOf(octokit, target);
       const sha = scope.headSha;
       const existing =
         known && !req.mergeGroupSha ? known.ownCheckRun : await findOwnRun(octokit, target, sha, env.appId);
-      finish({
-        ...failed,
-        check: await writeCheckRun(octokit, checkTarget(target, sha, detailsUrl), existing, output),
-      });
+      const where = checkTarget(target, sha, detailsUrl);
+      written = await landCheck(octokit, where, existing, failureOutput(failure.headline, failure.reasons));
     } catch (error) {
-      finish({ ...failed, check: "failed", checkError: errorReason(error) });
+      written = { check: "failed", error: errorReason(error) };
     }
+    finish({ ...failed, check: written.check, ...(written.error ? { checkError: written.error } : {}) });
+    return notLanded(written) ?? passing;
   };
 
   const decided = await decide(octokit, target, env, (s) => {
@@ -101,8 +114,7 @@ export async function evaluatePullRequest(
   });
   if (!decided.ok) {
     if (decided.gathered) scope.headSha = req.mergeGroupSha ?? decided.gathered.facts.head.sha;
-    await failClosed(decided.headline, decided.reasons, decided.gathered, decided.policySource);
-    return;
+    return failClosed(decided, decided.gathered, decided.policySource);
   }
 
   const { decision, gathered } = decided;
@@ -110,55 +122,157 @@ export async function evaluatePullRequest(
   scope.headSha = sha;
   stage = "check";
   budget.deadline = null;
+  let written: Landed;
   try {
-    const own: CheckRunOutput = renderDecision(decision);
-    let check: CheckWrite;
-    if (req.mergeGroupSha) {
-      const existing = await findOwnRun(octokit, target, sha, env.appId);
-      check = await writeCheckRun(octokit, checkTarget(target, sha, detailsUrl), existing, own);
-    } else if (gathered.sharedHead.length === 0) {
-      check = await writeCheckRun(octokit, checkTarget(target, sha, detailsUrl), gathered.ownCheckRun, own);
-    } else {
-      const prs = await headPrs(
-        octokit,
-        target,
-        sha,
-        { number: target.number, base: gathered.facts.base.ref, output: own },
-        gathered.sharedHead,
-        env,
-      );
-      scope.sharedHead = prs.map((p) => p.number);
-      const shown = strictest(prs).number;
-      // Another PR's evaluation may be writing the same run: one writer per head, and the run read afresh.
-      check = await env.heads.run(`${target.owner}/${target.repo}@${sha}`, async () => {
-        const existing = await findOwnRun(octokit, target, sha, env.appId);
-        const where = checkTarget({ ...target, number: shown }, sha, detailsUrl);
-        return writeCheckRun(octokit, where, existing, sharedHeadOutput(prs));
-      });
+    written = await writeVerdict(octokit, req, gathered, renderDecision(decision), detailsUrl, scope, env);
+  } catch (error) {
+    // Only the reads of the other PRs sharing the head, or the renderer, get here: no run was written.
+    written = { check: "failed", error: errorReason(error) };
+  }
+  // Enforcement does not wait on the check run: an agent's automerge label goes whatever GitHub did with the run.
+  const undone: string[] = [];
+  if (!req.mergeGroupSha && decision.actions.length > 0) {
+    const results = await performActions(octokit, target, {
+      decision,
+      labels: decided.labels,
+      autoMergeOn: decided.autoMergeOn,
+      ownComment: gathered.ownComment,
+      checkUrl: detailsUrl,
+    });
+    for (const r of results) {
+      env.metrics.inc("agent_policy_actions_total", { kind: r.kind, outcome: r.outcome });
+      env.audit.action(scope, r);
+      if (r.outcome === "failed")
+        undone.push(`${r.kind.replaceAll("_", " ")} ${plain(r.target)}: ${plain(r.reason)}`);
     }
-    if (!req.mergeGroupSha && decision.actions.length > 0) {
-      const results = await performActions(octokit, target, {
-        decision,
-        labels: decided.labels,
-        autoMergeOn: decided.autoMergeOn,
-        ownComment: gathered.ownComment,
-        checkUrl: detailsUrl,
-      });
-      for (const r of results) {
-        env.metrics.inc("agent_policy_actions_total", { kind: r.kind, outcome: r.outcome });
-        env.audit.action(scope, r);
+  }
+  // The run says what could not be undone, so reviewers know the label (say) is still there.
+  if (undone.length > 0 && written.run)
+    await landCheck(
+      octokit,
+      written.run.where,
+      { id: written.run.id, summary: null },
+      withUndone(written.run.output, undone),
+    );
+  finish({
+    decision,
+    verdict: decision.verdict,
+    errors: decision.errors,
+    policySource: decided.policySource,
+    check: written.check,
+    ...(written.error ? { checkError: written.error } : {}),
+  });
+  if (notLanded(written)) return notLanded(written);
+  if (undone.length > 0) return { reason: "an enforcement action failed" };
+  // Part of GitHub's answer was missing: the verdict failed closed, and a later read may be whole.
+  return hasPassingGap(decision.errors) ? { reason: "part of GitHub's answer was missing" } : null;
+}
+
+/**
+ * What a check-run write came to: the audit's word for it, when it did not fully land why, and
+ * the run that carries the verdict (to add a note to it later).
+ */
+interface Landed {
+  check: CheckWrite;
+  error?: string;
+  run?: { id: number; where: CheckTarget; output: CheckRunOutput };
+}
+
+function notLanded(written: Landed): Retry | null {
+  if (written.check === "failed") return { reason: `the check run could not be written (${written.error})` };
+  if (written.check === "replaced") return { reason: `the check run had to be replaced (${written.error})` };
+  return null;
+}
+
+/** The verdict on the commit: this PR's own, or the strictest of every open PR sharing the head. */
+async function writeVerdict(
+  octokit: Octokit,
+  req: EvaluationRequest,
+  gathered: Gathered,
+  own: CheckRunOutput,
+  detailsUrl: string,
+  scope: AuditScope,
+  env: PipelineEnv,
+): Promise<Landed> {
+  const { target } = req;
+  const sha = req.mergeGroupSha ?? gathered.facts.head.sha;
+  if (req.mergeGroupSha) {
+    const existing = await findOwnRun(octokit, target, sha, env.appId);
+    return landCheck(octokit, checkTarget(target, sha, detailsUrl), existing, own);
+  }
+  if (gathered.sharedHead.length === 0)
+    return landCheck(octokit, checkTarget(target, sha, detailsUrl), gathered.ownCheckRun, own);
+  const prs = await headPrs(
+    octokit,
+    target,
+    sha,
+    { number: target.number, base: gathered.facts.base.ref, output: own },
+    gathered.sharedHead,
+    env,
+  );
+  scope.sharedHead = prs.map((p) => p.number);
+  const shown = strictest(prs).number;
+  // Another PR's evaluation may be writing the same run: one writer per head, and the run read afresh.
+  return env.heads.run(`${target.owner}/${target.repo}@${sha}`, async () => {
+    const existing = await findOwnRun(octokit, target, sha, env.appId);
+    const where = checkTarget({ ...target, number: shown }, sha, detailsUrl);
+    return landCheck(octokit, where, existing, sharedHeadOutput(prs));
+  });
+}
+
+/**
+ * Writes the run; when updating our existing run fails (after the client's own retries), creates a
+ * new run in its place, since GitHub counts the newest run of a name and App: an old success must
+ * not stand because its update kept failing. Never throws.
+ */
+async function landCheck(
+  octokit: Octokit,
+  where: CheckTarget,
+  existing: ExistingRun | null,
+  output: CheckRunOutput,
+): Promise<Landed> {
+  try {
+    const { result, id } = await writeCheckRun(octokit, where, existing, output);
+    return { check: result, run: { id, where, output } };
+  } catch (error) {
+    const reason = errorReason(error);
+    if (existing) {
+      try {
+        const replacement = replacementOutput(output, reason);
+        const { id } = await writeCheckRun(octokit, where, null, replacement);
+        return { check: "replaced", error: reason, run: { id, where, output: replacement } };
+      } catch {
+        // The first reason is the one worth reporting; the create failing too is usually the same fault.
       }
     }
-    finish({
-      decision,
-      verdict: decision.verdict,
-      errors: decision.errors,
-      policySource: decided.policySource,
-      check,
-    });
-  } catch (error) {
-    await failClosed("Could not write the check run", [errorReason(error)], gathered, decided.policySource);
+    return { check: "failed", error: reason };
   }
+}
+
+/** The verdict with, at the top, the enforcement steps that failed (tried again in the background). */
+function withUndone(output: CheckRunOutput, undone: string[]): CheckRunOutput {
+  const list = undone.map((u) => `> - ${u}`).join("\n");
+  return {
+    ...output,
+    summary: `> **agent-policy could not undo everything it should have**; it tries again:\n${list}\n\n${output.summary}`,
+    // Already written with the verdict: sent again they would be listed twice.
+    annotations: [],
+  };
+}
+
+/** A label name or GitHub's error text as inert Markdown: no code spans, links or markup to break out of. */
+function plain(text: string): string {
+  return `\`${text.replace(/[`\n\r]/g, " ").slice(0, 300)}\``;
+}
+
+/** The verdict again, lighter (no annotations or details), saying why it replaces the earlier run. */
+function replacementOutput(output: CheckRunOutput, reason: string): CheckRunOutput {
+  return {
+    ...output,
+    summary: `> agent-policy could not update its earlier run on this commit (${reason}), so this run replaces it; the full report follows on the next evaluation.\n\n${output.summary}`,
+    text: "",
+    annotations: [],
+  };
 }
 
 /**
@@ -241,19 +355,13 @@ export async function failMergeGroup(
     headSha: req.groupSha,
     detailsUrl: `${env.webUrl}/${req.owner}/${req.repo}`,
   };
-  let check: CheckWrite = "failed";
-  let checkError: string | undefined;
-  try {
-    const existing = await findOwnRun(octokit, req, req.groupSha, env.appId);
-    check = await writeCheckRun(
-      octokit,
-      target,
-      existing,
-      failureOutput("Cannot evaluate this merge group", [req.problem]),
-    );
-  } catch (error) {
-    checkError = errorReason(error);
-  }
+  const existing = await findOwnRun(octokit, req, req.groupSha, env.appId);
+  const { check, error: checkError } = await landCheck(
+    octokit,
+    target,
+    existing,
+    failureOutput("Cannot evaluate this merge group", [req.problem]),
+  );
   env.metrics.inc("agent_policy_evaluations_total", { verdict: "failure" });
   env.metrics.inc("agent_policy_errors_total", { stage: "merge_group" });
   env.audit.decision(scope, {

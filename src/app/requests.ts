@@ -36,35 +36,55 @@ interface HookOptions {
   request?: Record<string, unknown>;
 }
 
-/** Installs the budget on `octokit` (a fresh instance per evaluation) and returns it. */
-export function bound(octokit: Octokit, budget: RequestBudget, onRequest: () => void): Octokit {
+/**
+ * Installs the budget on `octokit` (a fresh instance per evaluation) and returns it. With
+ * `refreshToken`, a 401 (a token GitHub no longer accepts) fetches the token again and repeats
+ * the call, once per octokit.
+ */
+export function bound(
+  octokit: Octokit,
+  budget: RequestBudget,
+  onRequest: () => void,
+  refreshToken?: () => Promise<void>,
+): Octokit {
+  let refreshed = false;
   octokit.hook.wrap("request", async (request, options) => {
-    const opts = options as unknown as HookOptions;
-    const what = `GitHub ${opts.method} ${opts.url}`;
-    const ms = Math.min(
-      budget.timeoutMs,
-      budget.deadline === null ? Number.POSITIVE_INFINITY : budget.deadline - Date.now(),
-    );
-    if (ms <= 0) throw new RequestTimeoutError(what, 0);
-    budget.count++;
-    onRequest();
-    const controller = new AbortController();
-    opts.request = {
-      ...opts.request,
-      signal: controller.signal,
-      retries: isIdempotent(opts) ? Math.min(Number(opts.request?.retries ?? MAX_RETRIES), MAX_RETRIES) : 0,
+    const once = async () => {
+      const opts = options as unknown as HookOptions;
+      const what = `GitHub ${opts.method} ${opts.url}`;
+      const ms = Math.min(
+        budget.timeoutMs,
+        budget.deadline === null ? Number.POSITIVE_INFINITY : budget.deadline - Date.now(),
+      );
+      if (ms <= 0) throw new RequestTimeoutError(what, 0);
+      budget.count++;
+      onRequest();
+      const controller = new AbortController();
+      opts.request = {
+        ...opts.request,
+        signal: controller.signal,
+        retries: isIdempotent(opts) ? Math.min(Number(opts.request?.retries ?? MAX_RETRIES), MAX_RETRIES) : 0,
+      };
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          reject(new RequestTimeoutError(what, Math.round(ms)));
+          controller.abort();
+        }, ms);
+      });
+      try {
+        return await Promise.race([request(options), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
     };
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(new RequestTimeoutError(what, Math.round(ms)));
-        controller.abort();
-      }, ms);
-    });
     try {
-      return await Promise.race([request(options), timeout]);
-    } finally {
-      clearTimeout(timer);
+      return await once();
+    } catch (error) {
+      if (!refreshToken || refreshed || (error as { status?: unknown })?.status !== 401) throw error;
+      refreshed = true;
+      await refreshToken();
+      return once();
     }
   });
   return octokit;

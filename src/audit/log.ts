@@ -20,7 +20,8 @@ export interface AuditScope {
   sharedHead?: number[];
 }
 
-export type CheckWrite = "created" | "updated" | "unchanged" | "failed" | "not_written";
+/** `replaced`: updating our run failed, so a new run with the verdict was created in its place. */
+export type CheckWrite = "created" | "updated" | "unchanged" | "replaced" | "failed";
 
 export interface DecisionOutcome {
   /** The engine's decision, or null when the app failed closed before it could decide. */

@@ -38,6 +38,12 @@ export interface ExistingRun {
 
 export type CheckWriteResult = "created" | "updated" | "unchanged";
 
+/** What was done, and the run that now carries the output. */
+export interface CheckWritten {
+  result: CheckWriteResult;
+  id: number;
+}
+
 export function storedFingerprint(summary: string | null): string | null {
   return summary ? (FP_MARKER.exec(summary)?.[1] ?? null) : null;
 }
@@ -53,9 +59,9 @@ export async function writeCheckRun(
   target: CheckTarget,
   existing: ExistingRun | null,
   output: CheckRunOutput,
-): Promise<CheckWriteResult> {
+): Promise<CheckWritten> {
   const fp = fingerprint(output);
-  if (existing && storedFingerprint(existing.summary) === fp) return "unchanged";
+  if (existing && storedFingerprint(existing.summary) === fp) return { result: "unchanged", id: existing.id };
 
   const summary = withFingerprint(output.summary, fp);
   const [first = [], ...rest] = batches(output.annotations);
@@ -82,7 +88,10 @@ export async function writeCheckRun(
   let id: number;
   let result: CheckWriteResult;
   if (existing) {
-    await octokit.rest.checks.update({ ...common, check_run_id: existing.id });
+    const updated = await octokit.rest.checks.update({ ...common, check_run_id: existing.id });
+    // An answer that is not the run may mean the update never happened: the old verdict would stand.
+    if ((updated.data as { id?: unknown } | null)?.id !== existing.id)
+      throw new Error("GitHub answered the check-run update with something other than the run");
     id = existing.id;
     result = "updated";
   } else {
@@ -95,6 +104,7 @@ export async function writeCheckRun(
     result = "created";
   }
   for (const annotations of rest) {
+    // Annotations only: the verdict has landed, so a garbled answer here costs at most some annotations.
     await octokit.rest.checks.update({
       owner: target.owner,
       repo: target.repo,
@@ -102,7 +112,7 @@ export async function writeCheckRun(
       output: { title: output.title, summary, annotations },
     });
   }
-  return result;
+  return { result, id };
 }
 
 /**

@@ -59,28 +59,32 @@ async function perform(
     case "remove_label": {
       if (!hasLabel(state.labels, action.label))
         return { outcome: "skipped", reason: "label already removed" };
+      let left: unknown;
       try {
-        await octokit.rest.issues.removeLabel({
+        ({ data: left } = await octokit.rest.issues.removeLabel({
           owner: t.owner,
           repo: t.repo,
           issue_number: t.number,
           name: action.label,
-        });
+        }));
       } catch (error) {
         if (statusOf(error) === 404) return { outcome: "skipped", reason: "label already removed" };
         throw error;
       }
+      // GitHub answers with the labels left; anything else may mean the label is still there.
+      confirm(Array.isArray(left) && !hasLabel(labelNames(left), action.label), "removing the label");
       return { outcome: "done", reason: action.because };
     }
     case "restore_label": {
       if (hasLabel(state.labels, action.label))
         return { outcome: "skipped", reason: "label already present" };
-      await octokit.rest.issues.addLabels({
+      const { data: now } = await octokit.rest.issues.addLabels({
         owner: t.owner,
         repo: t.repo,
         issue_number: t.number,
         labels: [action.label],
       });
+      confirm(Array.isArray(now) && hasLabel(labelNames(now), action.label), "restoring the label");
       return { outcome: "done", reason: action.because };
     }
     case "disable_auto_merge": {
@@ -121,9 +125,19 @@ async function perform(
         issue_number: t.number,
         body,
       });
-      return { outcome: "done", reason: `created: ${action.because}`, target: String(data?.id ?? "comment") };
+      confirm(typeof data?.id === "number", "writing the comment");
+      return { outcome: "done", reason: `created: ${action.because}`, target: String(data.id) };
     }
   }
+}
+
+/** An answer that does not show the step was done counts as a failure, to be tried again. */
+function confirm(ok: boolean, doing: string): void {
+  if (!ok) throw new Error(`GitHub's answer to ${doing} did not show it done (unreadable or unexpected)`);
+}
+
+function labelNames(labels: unknown[]): string[] {
+  return labels.map((l) => String((l as { name?: unknown } | null)?.name ?? ""));
 }
 
 async function attempt(action: PlannedAction, run: () => Promise<Done>): Promise<ActionRecord> {

@@ -4,10 +4,10 @@
  * cached; a file GitHub truncates, calls binary or does not have gets content null, and the
  * scanners fall back to its patch (a workflow then needs a human: it could not be followed whole).
  */
-import { LRUCache } from "lru-cache";
 import type { ProbotOctokit } from "probot";
 import { z } from "zod";
 import type { PrFacts } from "../facts/model.js";
+import { commitCache, repoKey } from "./commit-cache.js";
 import { asGatherError } from "./gather-errors.js";
 import { parseShape } from "./gather-shape.js";
 import { CONTENT_SLOTS, FILE_CONTENTS_QUERY } from "./query.js";
@@ -31,10 +31,7 @@ const blob = z
 const answer = z.object({ repository: z.record(z.string(), blob) });
 
 /** "" marks a file known to have no usable content, so it is not asked for again. */
-const cache = new LRUCache<string, string>({
-  maxSize: 32 * 1024 * 1024,
-  sizeCalculation: (v, k) => v.length + k.length + 1,
-});
+const cache = commitCache<string>(32 * 1024 * 1024, (text) => text.length);
 
 function textOf(node: z.infer<typeof blob>): string {
   if (node?.__typename !== "Blob" || node.isTruncated || node.isBinary || typeof node.text !== "string")
@@ -49,7 +46,8 @@ export async function fetchWholeFiles(
   paths: readonly string[],
 ): Promise<PrFacts> {
   const sha = facts.head.sha;
-  const keyOf = (path: string) => `${target.owner}/${target.repo}@${sha}:${path}`.toLowerCase();
+  // Paths keep their case: `CI.yml` and `ci.yml` are two files, and each is read for itself.
+  const keyOf = (path: string) => `${repoKey(target)}@${sha.toLowerCase()}:${path}`;
   const wanted = paths.slice(0, MAX_WHOLE_FILES);
   const missing = wanted.filter((p) => !cache.has(keyOf(p)));
   const doing = `reading whole workflow and package files of ${target.owner}/${target.repo}#${target.number}`;

@@ -1,18 +1,57 @@
 /**
  * Turning whatever GitHub or the network throws into one error type with a reason a person can
- * read and a flag saying whether trying again may help. Callers fail the check with the reason
+ * read and the kind of fault, which says whether trying again later may help. Callers fail the check with the reason
  * when it is not retryable; nothing here ever lets a failed read look like a successful one.
  */
 import { z } from "zod";
+
+/**
+ * What kind of fault GitHub (or the network) had, for the check run's title and for deciding
+ * whether the app should try again later: a person reads "GitHub unavailable" or "rate limited
+ * until 14:05 UTC" differently from "invalid policy".
+ */
+export type FaultKind = "unavailable" | "rate_limited" | "timeout" | "malformed" | "refused";
+
+export interface Fault {
+  kind: FaultKind;
+  /** Epoch ms when GitHub said the rate limit resets (from `x-ratelimit-reset` or `retry-after`). */
+  until?: number;
+}
 
 export class GatherError extends Error {
   override readonly name = "GatherError";
   constructor(
     readonly reason: string,
-    readonly retryable: boolean,
+    /** Null when the fault is not GitHub's or the network's (the PR or the policy is what it is). */
+    readonly fault: Fault | null = null,
   ) {
     super(reason);
   }
+}
+
+/** A fault that will pass: trying again later may succeed. */
+export function transient(fault: Fault | null): boolean {
+  return fault !== null && fault.kind !== "refused";
+}
+
+const FAULT_PREFIX: Record<Exclude<FaultKind, "refused" | "rate_limited">, string> = {
+  unavailable: "GitHub unavailable",
+  timeout: "GitHub timed out",
+  malformed: "GitHub gave an unreadable answer",
+};
+
+/** "GitHub unavailable: could not read the pull request"; a refusal keeps the plain headline. */
+export function faultHeadline(fault: Fault | null, headline: string): string {
+  if (fault === null || fault.kind === "refused") return headline;
+  const prefix =
+    fault.kind === "rate_limited"
+      ? `Rate limited by GitHub${fault.until ? ` until ${utcTime(fault.until)}` : ""}`
+      : FAULT_PREFIX[fault.kind];
+  return `${prefix}: ${headline.charAt(0).toLowerCase()}${headline.slice(1)}`;
+}
+
+function utcTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
 }
 
 const graphqlErrorShape = z.object({
@@ -76,6 +115,43 @@ function httpRetryable(
   return false;
 }
 
+function httpFault(status: number, message: string, headers: Record<string, unknown> | undefined): Fault {
+  if (status === 429 || (status === 403 && httpRetryable(status, message, headers))) {
+    const until = resetTime(headers);
+    return until === undefined ? { kind: "rate_limited" } : { kind: "rate_limited", until };
+  }
+  if (status === 0 || status >= 500) return { kind: "unavailable" };
+  return { kind: "refused" };
+}
+
+/** When GitHub said to come back: `retry-after` seconds, else the `x-ratelimit-reset` epoch. */
+function resetTime(headers: Record<string, unknown> | undefined): number | undefined {
+  const after = Number(headers?.["retry-after"]);
+  if (Number.isFinite(after) && after >= 0) return Date.now() + after * 1000;
+  const reset = Number(headers?.["x-ratelimit-reset"]);
+  return Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined;
+}
+
+/** The fault behind any error a GitHub call can throw; null when it is not GitHub's or the network's. */
+export function faultOf(err: unknown): Fault | null {
+  if (err instanceof GatherError) return err.fault;
+  const gql = asGraphqlResponseError(err);
+  if (gql) {
+    if (gql.errors.some((e) => e.type === "RATE_LIMITED")) return { kind: "rate_limited" };
+    return graphqlRetryable(gql.errors) ? { kind: "unavailable" } : { kind: "refused" };
+  }
+  const http = requestErrorShape.safeParse(err);
+  if (http.success) {
+    const { status, message, response } = http.data;
+    // @octokit/request reports a network failure (reset, refused, aborted) as status 500 with no response.
+    if (status === 500 && !response) return { kind: "unavailable" };
+    return httpFault(status, message, response?.headers);
+  }
+  if (err instanceof Error && err.name === "RequestTimeoutError") return { kind: "timeout" };
+  if (err instanceof SyntaxError) return { kind: "malformed" };
+  return null;
+}
+
 function httpMeaning(status: number): string {
   if (status === 401) return "GitHub refused the app's credentials";
   if (status === 403) return "GitHub denied access (the app may lack a permission, or a rate limit was hit)";
@@ -88,11 +164,12 @@ function httpMeaning(status: number): string {
 /** Wraps any failure of a GitHub call: `doing` says what was being read, for the reason. */
 export function asGatherError(err: unknown, doing: string): GatherError {
   if (err instanceof GatherError) return err;
+  const fault = faultOf(err);
   const gql = asGraphqlResponseError(err);
   if (gql) {
     return new GatherError(
       `GitHub answered with errors while ${doing}: ${describeGraphqlErrors(gql.errors)}`,
-      graphqlRetryable(gql.errors),
+      fault,
     );
   }
   const http = requestErrorShape.safeParse(err);
@@ -100,14 +177,31 @@ export function asGatherError(err: unknown, doing: string): GatherError {
     const { status, message, response } = http.data;
     return new GatherError(
       `GitHub request failed while ${doing}: ${status === 500 && !response ? "network error" : `HTTP ${status}`}, ${httpMeaning(status)} (${message})`,
-      httpRetryable(status, message, response?.headers),
+      fault,
     );
   }
   const message = err instanceof Error ? err.message : String(err);
-  return new GatherError(`Unexpected failure while ${doing}: ${message}`, false);
+  if (fault) return new GatherError(`GitHub failed while ${doing}: ${message}`, fault);
+  // Around a GitHub call, a TypeError is the client choking on the answer (Octokit's paginator
+  // reading a truncated page, say): GitHub's fault, and likely to pass.
+  if (err instanceof TypeError)
+    return new GatherError(`GitHub's answer could not be read while ${doing}: ${message}`, {
+      kind: "malformed",
+    });
+  return new GatherError(`Unexpected failure while ${doing}: ${message}`);
 }
 
 export function httpStatus(err: unknown): number | null {
   const http = requestErrorShape.safeParse(err);
   return http.success ? http.data.status : null;
+}
+
+/**
+ * Ends the text of a gap that a later read may not have (part of GitHub's answer failed, the branch
+ * moved while it was read): the app evaluates the PR again in the background when it sees one.
+ */
+export const PASSING_GAP = "It will be evaluated again.";
+
+export function hasPassingGap(errors: readonly string[]): boolean {
+  return errors.some((e) => e.endsWith(PASSING_GAP));
 }

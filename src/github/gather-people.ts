@@ -58,7 +58,8 @@ async function permissionOf(
     const res = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: login });
     const parsed = permissionAnswer.safeParse(res.data);
     const level = parsed.success ? levelOf(parsed.data) : null;
-    if (!level) throw new GatherError(`GitHub gave an unreadable answer while ${where}`, false);
+    if (!level)
+      throw new GatherError(`GitHub gave an unreadable answer while ${where}`, { kind: "malformed" });
     return level;
   } catch (err) {
     // 404: no such account (or a bot GitHub does not list): it holds no permission.
@@ -72,7 +73,8 @@ async function activeMember(octokit: Octokit, org: string, slug: string, login: 
   try {
     const res = await octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login });
     const parsed = membershipAnswer.safeParse(res.data);
-    if (!parsed.success) throw new GatherError(`GitHub gave an unreadable answer while ${where}`, false);
+    if (!parsed.success)
+      throw new GatherError(`GitHub gave an unreadable answer while ${where}`, { kind: "malformed" });
     // A pending invitation is not membership.
     return parsed.data.state === "active";
   } catch (err) {
@@ -83,8 +85,7 @@ async function activeMember(octokit: Octokit, org: string, slug: string, login: 
 
 function splitTeam(team: string): { org: string; slug: string } {
   const match = /^([^/\s]+)\/([^/\s]+)$/.exec(team);
-  if (!match?.[1] || !match[2])
-    throw new GatherError(`Team "${team}" is not of the form org/team-slug`, false);
+  if (!match?.[1] || !match[2]) throw new GatherError(`Team "${team}" is not of the form org/team-slug`);
   return { org: match[1], slug: match[2] };
 }
 

@@ -1,12 +1,14 @@
 /**
- * The REST reads GraphQL cannot do: file patches (only when content scanning needs them), files
- * named by `_extends`, and the issue timeline with Copilot's `copilot_work_started` event and the
- * App attribution of labels and comments (for Copilot's PRs, and when a person's step needs it).
+ * The REST reads GraphQL cannot do: file patches (kept per base and head commit), files named by
+ * `_extends`, and the issue timeline with Copilot's `copilot_work_started` event and the App
+ * attribution of labels and comments (`performed_via_github_app`; GitHub's GraphQL schema has
+ * neither), read only when they could change the decision (engine/attribution.ts).
  */
 import type { ProbotOctokit } from "probot";
 import { z } from "zod";
 import type { Actor, AppRef, ChangedFile, PrFacts, TimelineEvent } from "../facts/model.js";
-import { asGatherError, GatherError, httpStatus } from "./gather-errors.js";
+import { commitCache, repoKey } from "./commit-cache.js";
+import { asGatherError, GatherError, httpStatus, PASSING_GAP } from "./gather-errors.js";
 import { byTime } from "./gather-map.js";
 import { parseShape } from "./gather-shape.js";
 
@@ -29,15 +31,38 @@ const restFile = z.object({
   deletions: z.number().int().nonnegative(),
   patch: z.string().optional(),
   previous_filename: z.string().optional(),
+  /** `…/contents/<path>?ref=<commit>`: the commit GitHub listed the file at (the head). */
+  contents_url: z.string().optional(),
 });
 
 /**
- * The PR's files with their patches and previous paths, from REST. When GraphQL had read the whole
- * list and REST now lists other paths, the branch moved between the two reads: that is a gap.
+ * The file lists read, by repository, PR, base and head commit. GitHub lists a PR's files as the
+ * diff between the merge base of base and head and the head, so the two commits determine it:
+ * an evaluation of an unchanged PR lists nothing again, and a push or a new base misses.
  */
-export async function fetchPatches(octokit: Octokit, target: Target, facts: PrFacts): Promise<PrFacts> {
-  const doing = `listing the changed files of ${target.owner}/${target.repo}#${target.number}`;
+const listings = commitCache<readonly ChangedFile[]>(64 * 1024 * 1024, (files) =>
+  files.reduce((n, f) => n + 64 + f.path.length + (f.previousPath?.length ?? 0) + (f.patch?.length ?? 0), 0),
+);
+
+const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
+
+/** The commit a listed file was read at, from its `contents_url`; null when it does not say. */
+function listedAt(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).searchParams.get("ref")?.toLowerCase() ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function listFiles(
+  octokit: Octokit,
+  target: Target,
+  doing: string,
+): Promise<{ files: ChangedFile[]; refs: Set<string | null> }> {
   const files: ChangedFile[] = [];
+  const refs = new Set<string | null>();
   try {
     let pages = 0;
     const params = { owner: target.owner, repo: target.repo, pull_number: target.number, per_page: 100 };
@@ -51,19 +76,50 @@ export async function fetchPatches(octokit: Octokit, target: Target, facts: PrFa
           deletions: f.deletions,
           patch: f.patch ?? null,
         });
+        // A removed file is not at the head; what its URL names is not relied on.
+        if (f.status !== "removed") refs.add(listedAt(f.contents_url));
       }
       if (++pages >= MAX_FILE_PAGES) break;
     }
   } catch (err) {
     throw asGatherError(err, doing);
   }
+  return { files, refs };
+}
+
+/**
+ * The PR's files with their patches and previous paths, from REST, or from the listing already
+ * read for the same base and head. When GraphQL had read the whole list and REST now lists other
+ * paths, the branch moved between the two reads: that is a gap. A listing is kept for its commits
+ * only when it is known to be of them: every file GitHub listed names the head GraphQL read, and
+ * the two lists agree.
+ */
+export async function fetchPatches(octokit: Octokit, target: Target, facts: PrFacts): Promise<PrFacts> {
+  const doing = `listing the changed files of ${target.owner}/${target.repo}#${target.number}`;
+  const head = facts.head.sha.toLowerCase();
+  const base = facts.base.sha.toLowerCase();
+  const key =
+    COMMIT_ID.test(head) && COMMIT_ID.test(base)
+      ? `${repoKey(target)}#${target.number}@${base}..${head}`
+      : null;
+  const kept = key === null ? undefined : listings.get(key);
+  const read = kept ? null : await listFiles(octokit, target, doing);
+  const files = kept ? kept.map((f) => ({ ...f })) : (read?.files ?? []);
+
   const reported = facts.counts.files.reported;
   const gaps = [...facts.gaps];
   const bothComplete = facts.counts.files.fetched >= reported && files.length >= reported;
   const before = new Set(facts.files.map((f) => f.path));
-  if (bothComplete && (files.length !== before.size || files.some((f) => !before.has(f.path)))) {
+  const moved = bothComplete && (files.length !== before.size || files.some((f) => !before.has(f.path)));
+  if (moved) {
     gaps.push(
-      "GitHub's two lists of changed files differ: the branch moved while it was read. It will be evaluated again.",
+      `GitHub's two lists of changed files differ: the branch moved while it was read. ${PASSING_GAP}`,
+    );
+  }
+  if (key !== null && read && !moved && read.refs.size === 1 && read.refs.has(head)) {
+    listings.set(
+      key,
+      read.files.map((f) => ({ ...f })),
     );
   }
   return { ...facts, files, counts: { ...facts.counts, files: { reported, fetched: files.length } }, gaps };
@@ -90,13 +146,10 @@ export function policyFetcher(
       try {
         return { text: new TextDecoder("utf-8", { fatal: true }).decode(data), source };
       } catch {
-        throw new GatherError(`${source} is not UTF-8 text`, false);
+        throw new GatherError(`${source} is not UTF-8 text`);
       }
     }
-    throw new GatherError(
-      `${source} is not a file (GitHub listed a directory or another kind of entry)`,
-      false,
-    );
+    throw new GatherError(`${source} is not a file (GitHub listed a directory or another kind of entry)`);
   };
 }
 
@@ -145,10 +198,7 @@ export async function readRestTimeline(octokit: Octokit, target: Target): Promis
           : null;
         if (e.event === "copilot_work_started") {
           if (!e.created_at)
-            throw new GatherError(
-              `GitHub gave a copilot_work_started event without a time while ${doing}`,
-              false,
-            );
+            throw new GatherError(`GitHub gave a copilot_work_started event without a time while ${doing}`);
           out.events.push({ kind: "copilot_work_started", actor: restActorOf(e.actor), at: e.created_at });
         } else if ((e.event === "labeled" || e.event === "unlabeled") && app && e.label && e.created_at) {
           out.labelApps.set(labelKey(e.event, e.label.name, e.created_at), app);

@@ -308,7 +308,7 @@ export function parseShape<T extends z.ZodType>(schema: T, data: unknown, doing:
   if (!parsed.success) {
     throw new GatherError(
       `GitHub's answer had an unexpected shape while ${doing}: ${describeIssues(parsed.error)}`,
-      false,
+      { kind: "malformed" },
     );
   }
   return parsed.data;

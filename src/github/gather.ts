@@ -2,7 +2,8 @@
  * Gathering the facts of one pull request from GitHub: one GraphQL round trip for a typical PR
  * (PR, commits, reviews, labels, comments, timeline, head-commit checks, and the policy file of the
  * repository and of the org's `.github` repository), cursor pages only for connections longer than
- * 100, and counts recorded honestly so the engine fails closed on anything it did not see.
+ * 100, and counts recorded honestly so the engine fails closed on anything it did not see. The
+ * REST reads GraphQL cannot do (patches, the REST timeline) are in gather-rest.ts.
  */
 
 import type { ProbotOctokit } from "probot";
@@ -13,9 +14,10 @@ import {
   asGatherError,
   asGraphqlResponseError,
   describeGraphqlErrors,
+  faultOf,
   GatherError,
   type GraphqlErrorInfo,
-  graphqlRetryable,
+  PASSING_GAP,
 } from "./gather-errors.js";
 import {
   byTime,
@@ -29,7 +31,6 @@ import {
   toStatus,
   toTimelineEvent,
 } from "./gather-map.js";
-import { readRestTimeline, withRestTimeline } from "./gather-rest.js";
 import {
   type ContextNode,
   commentPage,
@@ -95,8 +96,6 @@ export interface Gathered {
   policyKey: string;
   ownCheckRun: OwnCheckRun | null;
   ownComment: { id: number; body: string } | null;
-  /** The REST timeline was read: labels and comments carry the App they were made through. */
-  appAttributed: boolean;
   /** Other open PRs of this repository whose head is this PR's head commit, by number. */
   sharedHead: number[];
 }
@@ -122,7 +121,15 @@ async function runQuery(
   } catch (err) {
     const gql = asGraphqlResponseError(err);
     if (gql?.data && gql.errors.every(tolerate)) return { data: gql.data, tolerated: gql.errors };
-    throw (gql && notFound(gql.errors, target)) ?? asGatherError(err, doing);
+    const failed = asGatherError(err, doing);
+    if (!gql) throw failed;
+    // What kind of fault it was is for the errors that failed the read, not the ones it tolerates
+    // (a missing org `.github` repository beside a timeout is still a timeout).
+    const fatal = gql.errors.filter((e) => !tolerate(e));
+    throw (
+      notFound(fatal, target) ??
+      new GatherError(failed.reason, faultOf({ name: "GraphqlResponseError", errors: fatal, data: gql.data }))
+    );
   }
 }
 
@@ -133,10 +140,9 @@ function notFound(
   const missing = errors.find((e) => e.type === "NOT_FOUND" && e.path?.[0] === "repository");
   if (!missing) return null;
   return missing.path?.[1] === "pullRequest"
-    ? new GatherError(`GitHub returned no pull request #${number} for ${owner}/${repo}`, false)
+    ? new GatherError(`GitHub returned no pull request #${number} for ${owner}/${repo}`)
     : new GatherError(
         `GitHub returned no repository ${owner}/${repo} (it does not exist, or the app is not installed on it)`,
-        false,
       );
 }
 
@@ -168,10 +174,10 @@ function policyFileIn(source: PolicySourceNode): { text: string; source: string 
   if (!file) return null;
   const where = `${source.nameWithOwner}:${POLICY_PATH}`;
   const blob = file.object;
-  if (blob?.__typename !== "Blob") throw new GatherError(`${where} is not a file`, false);
+  if (blob?.__typename !== "Blob") throw new GatherError(`${where} is not a file`);
   if (blob.isTruncated)
-    throw new GatherError(`${where} is too large for GitHub to return; the policy cannot be read`, false);
-  if (blob.isBinary || typeof blob.text !== "string") throw new GatherError(`${where} is not text`, false);
+    throw new GatherError(`${where} is too large for GitHub to return; the policy cannot be read`);
+  if (blob.isBinary || typeof blob.text !== "string") throw new GatherError(`${where} is not text`);
   return { text: blob.text, source: where };
 }
 
@@ -197,7 +203,7 @@ function choosePolicy(
   if (orgUnreadable.length > 0) {
     throw new GatherError(
       `Could not read the organization policy ${target.owner}/.github:${POLICY_PATH} (${describeGraphqlErrors(orgUnreadable)}); without it the built-in default policy could wrongly apply`,
-      graphqlRetryable(orgUnreadable),
+      faultOf({ name: "GraphqlResponseError", errors: orgUnreadable, data: null }),
     );
   }
   return { policyFile: org ? policyFileIn(org) : null, policyKey };
@@ -239,13 +245,11 @@ export async function readPullRequest(
   );
   const answer = parseShape(prAnswer, first.data, `reading ${where}`);
   const repository = answer.repository;
-  if (!repository)
-    throw new GatherError(`GitHub returned no repository ${target.owner}/${target.repo}`, false);
+  if (!repository) throw new GatherError(`GitHub returned no repository ${target.owner}/${target.repo}`);
   const pr = repository.pullRequest;
   if (!pr)
     throw new GatherError(
       `GitHub returned no pull request #${target.number} for ${target.owner}/${target.repo}`,
-      false,
     );
   const policy = choosePolicy(target, repository, answer.orgPolicy, first.tolerated);
 
@@ -261,7 +265,7 @@ export async function readPullRequest(
   const gaps: string[] = [];
   const missingList = <N>(list: Page<N> | null, what: string): Page<N> => {
     if (list) return list;
-    gaps.push(`GitHub gave no list of the ${what} of this PR.`);
+    gaps.push(`GitHub gave no list of the ${what} of this PR (part of its answer failed). ${PASSING_GAP}`);
     return emptyPage();
   };
   const [labels, commits, reviews, comments, timeline, files, checks] = await Promise.all([
@@ -298,7 +302,7 @@ export async function readPullRequest(
   ).map(toStatus);
   const lastEnabled = events.filter((e) => e.kind === "auto_merge_enabled").at(-1);
 
-  let facts: PrFacts = {
+  const facts: PrFacts = {
     repo: { owner: target.owner, name: target.repo, defaultBranch: repository.defaultBranchRef?.name ?? "" },
     number: pr.number,
     title: pr.title,
@@ -338,10 +342,8 @@ export async function readPullRequest(
   };
   const shared = sharedHeadOf(checks.head, target, pr.headRefOid, pr.number);
   if (shared.gap) facts.gaps.push(shared.gap);
-  // Copilot's requester is only in the REST timeline: one more read, for Copilot's PRs. Other PRs
-  // read it later only when App attribution could change the decision (decide.ts).
-  const copilot = author.type === "Bot" && author.login === "Copilot";
-  if (copilot) facts = withRestTimeline(facts, await readRestTimeline(octokit, target));
+  // What only the REST timeline says (App attribution, Copilot's requester) is read later, and only
+  // when it could change the decision (decide.ts, engine/attribution.ts).
 
   const bot = `${opts.appSlug}[bot]`.toLowerCase();
   const mine = facts.comments.find(
@@ -352,7 +354,6 @@ export async function readPullRequest(
     ...policy,
     ownCheckRun: ownCheckRunOf(checks.head, opts.appSlug),
     ownComment: mine ? { id: Number(mine.id), body: mine.body } : null,
-    appAttributed: copilot,
     sharedHead: shared.numbers,
   };
 }
@@ -428,10 +429,9 @@ async function readChecks(
     );
     const commit = parseShape(headChecksAnswer, data, doing).repository.object;
     if (!commit)
-      throw new GatherError(
-        `GitHub has no head commit ${pr.headRefOid} in ${target.owner}/${target.repo}`,
-        true,
-      );
+      throw new GatherError(`GitHub has no head commit ${pr.headRefOid} in ${target.owner}/${target.repo}`, {
+        kind: "unavailable",
+      });
     return commit;
   };
   const last = pr.headCommit.nodes.filter(notNull).at(-1)?.commit;

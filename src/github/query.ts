@@ -310,3 +310,33 @@ query AgentPolicyFileContents($owner: String!, $repo: String!, ${Array.from({ le
   }
 }
 fragment FileContent on GitObject { __typename ... on Blob { text isTruncated isBinary byteSize } }`;
+
+/**
+ * Reconciliation: a repository's open PRs, newest activity first, each with this App's
+ * `agent-policy` runs on its head, to find the PRs whose verdict may be missing or stale (an
+ * acknowledged webhook lost in a crash, a write that never landed).
+ */
+export const OPEN_PULLS_QUERY = `
+query AgentPolicyOpenPulls($owner: String!, $repo: String!, $appId: Int!, $checkName: String!, $cursor: String) {
+  repository(owner: $owner, name: $repo) {
+    pullRequests(states: [OPEN], first: 50, after: $cursor, orderBy: { field: UPDATED_AT, direction: DESC }) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        number
+        url
+        updatedAt
+        headRefOid
+        commits(last: 1) {
+          nodes {
+            commit {
+              oid
+              checkSuites(first: 5, filterBy: { appId: $appId, checkName: $checkName }) {
+                nodes { checkRuns(first: 5, filterBy: { checkName: $checkName }) { nodes { status completedAt } } }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}`;

@@ -1,7 +1,7 @@
 /**
  * `npm start`: the app server, configured by Probot's standard environment variables (APP_ID,
  * PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, WEBHOOK_PATH, GHE_HOST, GHE_PROTOCOL, PORT,
- * HOST, LOG_LEVEL, REDIS_URL). Webhooks at /api/github/webhooks, GET /healthz and GET /metrics.
+ * HOST, LOG_LEVEL, REDIS_URL) and RECONCILE_INTERVAL_MS, REPLICA_TTL_MS. Webhooks at /api/github/webhooks, GET /healthz and GET /metrics.
  * Refuses to start in production without a real webhook secret: Probot would otherwise accept
  * anything signed with the public default "development".
  */
@@ -42,6 +42,11 @@ export function checkEnvironment(env: Env): void {
   if (env.LOG_LEVEL && !LEVELS.has(env.LOG_LEVEL)) {
     throw new StartupError(`LOG_LEVEL must be one of ${[...LEVELS].join(", ")}; got "${env.LOG_LEVEL}"`);
   }
+  for (const name of ["RECONCILE_INTERVAL_MS", "REPLICA_TTL_MS"]) {
+    const value = env[name];
+    if (value !== undefined && !/^\d{1,10}$/.test(value))
+      throw new StartupError(`${name} must be a number of milliseconds; got "${value}"`);
+  }
   if (env.PORT !== undefined && !/^\d{1,5}$/.test(env.PORT)) {
     throw new StartupError(`PORT must be a port number; got "${env.PORT}"`);
   }
@@ -54,13 +59,24 @@ export async function startServer(env: Env, options: AgentPolicyOptions = {}): P
   const appId = Number(env.APP_ID);
   let probot: ReturnType<typeof createProbot>;
   try {
-    probot = createProbot({ env: env as NodeJS.ProcessEnv, overrides: { log, logLevel: level } });
+    // REDIS_URL is the app's (the shared pending queue), not Probot's: Probot would cluster its
+    // throttling through Bottleneck on it, and with that every GitHub request stalled in our runs.
+    const { REDIS_URL: _ours, ...probotEnv } = env;
+    probot = createProbot({ env: probotEnv as NodeJS.ProcessEnv, overrides: { log, logLevel: level } });
   } catch (error) {
     throw new StartupError(
       `cannot configure the GitHub App (${(error as Error).message}); set APP_ID and PRIVATE_KEY or PRIVATE_KEY_PATH`,
     );
   }
-  const agent = createAgentPolicy({ ...(Number.isInteger(appId) && appId > 0 ? { appId } : {}), ...options });
+  const reconcile =
+    env.RECONCILE_INTERVAL_MS === undefined ? {} : { reconcileIntervalMs: Number(env.RECONCILE_INTERVAL_MS) };
+  const agent = createAgentPolicy({
+    ...(Number.isInteger(appId) && appId > 0 ? { appId } : {}),
+    ...reconcile,
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    ...(env.REPLICA_TTL_MS === undefined ? {} : { replicaTtlMs: Number(env.REPLICA_TTL_MS) }),
+    ...options,
+  });
   const middleware = await createNodeMiddleware(agent.app, {
     probot,
     webhooksPath: env.WEBHOOK_PATH || "/api/github/webhooks",
@@ -98,7 +114,7 @@ export async function startServer(env: Env, options: AgentPolicyOptions = {}): P
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await agent.idle();
+      await agent.close();
       await closed;
     },
   };

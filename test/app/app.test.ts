@@ -70,7 +70,7 @@ describe("pull_request.opened", () => {
         verdict: "success",
         authorKind: "human",
         check: "created",
-        apiRequests: 4, // installation token (fresh app), PR query, file list, check create
+        apiRequests: 3, // PR query, file list, check create (the token is fetched and checked before)
       }),
     ]);
   });
@@ -84,8 +84,8 @@ describe("pull_request.opened", () => {
     await deliver(t, "pull_request", pullRequestEvent("synchronize"));
     expect(reads.isDone()).toBe(true);
     expect(nock.pendingMocks()).toEqual([]);
-    // installation token (fresh app), PR query, file list — and no write
-    expect(t.audit[0]).toMatchObject({ event: "decision", check: "unchanged", apiRequests: 3 });
+    // PR query, file list — and no write
+    expect(t.audit[0]).toMatchObject({ event: "decision", check: "unchanged", apiRequests: 2 });
   });
 });
 

@@ -52,7 +52,7 @@ describe("writeCheckRun", () => {
       .twice()
       .reply(200, { id: 42 });
     const out = output({ annotations: Array.from({ length: 120 }, (_, i) => annotation(i)) });
-    await expect(writeCheckRun(octokit(), target, null, out)).resolves.toBe("created");
+    await expect(writeCheckRun(octokit(), target, null, out)).resolves.toMatchObject({ result: "created" });
     expect(sent.map((b) => b.output.annotations.length)).toEqual([50, 50, 20]);
     expect(sent[0]).toMatchObject({
       name: "agent-policy",
@@ -67,7 +67,10 @@ describe("writeCheckRun", () => {
     const out = output();
     const summary = `Why\n\n<!-- agent-policy:fp=${fingerprint(out)} -->`;
     expect(storedFingerprint(summary)).toBe(fingerprint(out));
-    await expect(writeCheckRun(octokit(), target, { id: 42, summary }, out)).resolves.toBe("unchanged");
+    await expect(writeCheckRun(octokit(), target, { id: 42, summary }, out)).resolves.toEqual({
+      result: "unchanged",
+      id: 42,
+    });
 
     let body: Json = {};
     nock(API)
@@ -78,7 +81,7 @@ describe("writeCheckRun", () => {
       .reply(200, { id: 42 });
     await expect(
       writeCheckRun(octokit(), target, { id: 42, summary }, output({ conclusion: "success" })),
-    ).resolves.toBe("updated");
+    ).resolves.toEqual({ result: "updated", id: 42 });
     expect(body).toMatchObject({ status: "completed", conclusion: "success" });
   });
 

@@ -163,7 +163,8 @@ describe("performActions", () => {
       .post("/graphql", (b) => b.query.includes("dequeuePullRequest") && b.variables.id === "PR_1")
       .reply(200, { data: { dequeuePullRequest: { clientMutationId: null } } })
       .post(`${ISSUE}/labels`, { labels: ["do-not-merge"] })
-      .reply(200, []);
+      // GitHub answers with the issue's labels, the added one among them.
+      .reply(200, [{ id: 1, name: "do-not-merge" }]);
     const results = await performActions(
       octokit(),
       target,

@@ -1,6 +1,7 @@
 /**
  * Every GitHub fault at every step of an evaluation ends in a failed check that names the reason,
- * or — when the check itself cannot be written — in an audit record with the error. Never success.
+ * or — when the check itself cannot be written — in an audit record with the error and a retry.
+ * Never success for a PR that was not decided.
  */
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -66,8 +67,7 @@ function github(step: "read" | "files" | "people" | "check", fault: (i: Intercep
   if (step === "people") fault(api.get(PERMISSION));
   else if (step === "check") api.get(PERMISSION).reply(200, { permission: "write", role_name: "write" });
   if (step === "check") {
-    // The decision's write fails, and so does the fail-closed write after it.
-    fault(api.post(CHECKS, capture));
+    // The decision's write fails; no run of ours is on the head, so nothing old can stand.
     fault(api.post(CHECKS, capture));
   } else {
     api.post(CHECKS, capture).reply(201, { id: 1 });
@@ -101,23 +101,25 @@ describe.each(Object.entries(FAULTS))("%s", (name, fault) => {
     expect(t.audit[0]?.errors.join(" ")).toMatch(fault.reason);
   });
 
-  it("at the check write leaves an audit record with the error", async () => {
+  it("at the check write keeps the real verdict in the audit record, with the error, for a retry", async () => {
     const t = await testApp({ requestTimeoutMs: TIMEOUT_MS });
     tokenFor(1);
     const bodies = github("check", fault.apply);
     await deliver(t, "pull_request", pullRequestEvent("opened"));
 
-    // The decision's write was refused; the last attempt is the fail-closed one.
-    expect(bodies.at(-1)).toMatchObject({ conclusion: "failure" });
+    // One attempt at the verdict itself: a fail-closed run in its place would hide what was decided.
+    expect(bodies).toEqual([expect.objectContaining({ conclusion: "success" })]);
     expect(t.audit).toEqual([
       expect.objectContaining({
         event: "decision",
-        verdict: "failure",
+        verdict: "success",
         check: "failed",
         checkError: expect.stringMatching(fault.reason),
       }),
     ]);
     expect(t.agent.metrics.value("agent_policy_errors_total", { stage: "check" })).toBe(1);
+    expect(t.agent.metrics.value("agent_policy_check_write_failures_total", { outcome: "failed" })).toBe(1);
+    expect(t.agent.metrics.value("agent_policy_retries_total", { outcome: "gave_up" })).toBe(1);
   });
 });
 

@@ -85,3 +85,46 @@ describe("bound", () => {
     expect(counted).toEqual([]);
   });
 });
+
+describe("bound with a token refresh", () => {
+  const refreshing = (b: RequestBudget, refreshes: string[]) =>
+    bound(
+      new ProbotOctokit({ auth: "token test", retry: { enabled: false }, throttle: { enabled: false } }),
+      b,
+      () => {},
+      async () => {
+        refreshes.push("refresh");
+      },
+    );
+
+  it("fetches the token again once on a 401 and repeats the call", async () => {
+    const scope = nock(API)
+      .get("/repos/o/r")
+      .reply(401, { message: "Bad credentials" })
+      .get("/repos/o/r")
+      .reply(200, { name: "r" });
+    const refreshes: string[] = [];
+    const { data } = await refreshing(budget(), refreshes).request("GET /repos/o/r");
+    expect(data).toEqual({ name: "r" });
+    expect(refreshes).toEqual(["refresh"]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("does not refresh again when GitHub keeps refusing, nor for other errors", async () => {
+    nock(API)
+      .get("/repos/o/r")
+      .twice()
+      .reply(401, { message: "Bad credentials" })
+      .get("/repos/o/s")
+      .twice()
+      .reply(401, { message: "Bad credentials" })
+      .get("/repos/o/t")
+      .reply(403, { message: "Forbidden" });
+    const refreshes: string[] = [];
+    const o = refreshing(budget(), refreshes);
+    await expect(o.request("GET /repos/o/r")).rejects.toMatchObject({ status: 401 });
+    await expect(o.request("GET /repos/o/s")).rejects.toMatchObject({ status: 401 });
+    await expect(o.request("GET /repos/o/t")).rejects.toMatchObject({ status: 403 });
+    expect(refreshes).toEqual(["refresh"]);
+  });
+});

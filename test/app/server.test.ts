@@ -4,7 +4,7 @@ import nock from "nock";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RunningServer, StartupError, startServer } from "../../src/server/main.js";
-import { isPrQuery } from "./support/github.js";
+import { isPrQuery, testToken } from "./support/github.js";
 import { type Json, pullRequestEvent } from "./support/payloads.js";
 
 const PRIVATE_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
@@ -110,11 +110,13 @@ describe("the running server", () => {
     server = await startServer(ENV, {
       appSlug: "agent-policy",
       requestTimeoutMs: 1_500,
+      reconcileIntervalMs: 0,
+      maxRetries: 0,
       audit: pino({ level: "info" }, { write: (line: string) => void audit.push(JSON.parse(line)) }),
     });
     nock("https://api.github.com")
       .post("/app/installations/1/access_tokens")
-      .reply(201, { token: "t", expires_at: "2099-01-01T00:00:00Z" })
+      .reply(201, { token: testToken(1), expires_at: "2099-01-01T00:00:00Z" })
       .post("/graphql", isPrQuery)
       .delay(3_000)
       .reply(200, {});

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { needsAppAttribution } from "../../src/engine/attribution.js";
+import {
+  needsAppAttribution,
+  needsCopilotRequester,
+  needsRestTimeline,
+} from "../../src/engine/attribution.js";
 import type { Actor, Comment, TimelineEvent } from "../../src/facts/model.js";
-import { bot, facts, user } from "../support/facts.js";
+import { bot, facts, HEAD, review, user } from "../support/facts.js";
 import { pattern, testPolicy } from "../support/policy.js";
 
 const policy = testPolicy();
@@ -73,5 +77,42 @@ describe("needsAppAttribution", () => {
       viaApp: { slug: "chat-bridge" },
     } as TimelineEvent;
     expect(needsAppAttribution(policy, facts({ timeline: [known] }))).toBe(false);
+  });
+});
+
+describe("needsCopilotRequester", () => {
+  const copilot: Actor = { login: "Copilot", type: "Bot", id: 198982749 };
+  const OLDER = "2".repeat(40);
+  const pr = (reviews: ReturnType<typeof review>[], author: Actor = copilot) => facts({ author, reviews });
+
+  it("is false for a Copilot PR nobody approved, or only commented on", () => {
+    expect(needsCopilotRequester(policy, pr([]))).toBe(false);
+    expect(needsCopilotRequester(policy, pr([review("bob", { state: "COMMENTED" })]))).toBe(false);
+    expect(needsRestTimeline(policy, pr([]))).toBe(false);
+  });
+
+  it("is true once a person approved the head: the requester's approval must not count", () => {
+    expect(needsCopilotRequester(policy, pr([review("bob", { commitSha: HEAD })]))).toBe(true);
+    expect(needsRestTimeline(policy, pr([review("bob")]))).toBe(true);
+  });
+
+  it("weighs an approval of an older commit only where it could still count or clear", () => {
+    const older = [review("bob", { commitSha: OLDER })];
+    expect(needsCopilotRequester(policy, pr(older))).toBe(false);
+    const keepOnPush = testPolicy({ approvals: { ...policy.approvals, dismissOnPush: false } });
+    expect(needsCopilotRequester(keepOnPush, pr(older))).toBe(true);
+    // An agent's approval is cleared by any later human approval, of any commit.
+    const automation = review("devin-ai-integration[bot]", { author: bot("devin-ai-integration[bot]") });
+    expect(needsCopilotRequester(policy, pr([...older, automation]))).toBe(true);
+  });
+
+  it("is false for anyone else's PR, and for a User merely named Copilot", () => {
+    const approved = [review("bob")];
+    for (const author of [
+      user("alice"),
+      bot("devin-ai-integration[bot]"),
+      { login: "Copilot", type: "User" } as Actor,
+    ])
+      expect(needsCopilotRequester(policy, pr(approved, author))).toBe(false);
   });
 });

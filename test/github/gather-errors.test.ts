@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatherError, readPullRequest } from "../../src/github/gather.js";
+import { faultHeadline } from "../../src/github/gather-errors.js";
 import { offline } from "../support/nock.js";
 import {
   connection,
@@ -27,23 +28,35 @@ async function failure(): Promise<GatherError> {
 }
 
 describe("readPullRequest failures", () => {
-  it("retries network faults, server errors and rate limits", async () => {
+  it("names network faults, server errors and rate limits as passing faults", async () => {
     const { scope } = github();
     scope.post("/graphql").replyWithError("socket hang up");
     expect(await failure()).toMatchObject({
-      retryable: true,
+      fault: { kind: "unavailable" },
       reason: expect.stringContaining("reading acme/app#7: network error"),
     });
     scope.post("/graphql").reply(502, { message: "Bad Gateway" });
-    expect(await failure()).toMatchObject({ retryable: true, reason: expect.stringContaining("HTTP 502") });
+    expect(await failure()).toMatchObject({
+      fault: { kind: "unavailable" },
+      reason: expect.stringContaining("HTTP 502"),
+    });
+    const reset = Math.floor(Date.now() / 1000) + 600;
     scope
       .post("/graphql")
-      .reply(403, { message: "API rate limit exceeded" }, { "x-ratelimit-remaining": "0" });
-    expect((await failure()).retryable).toBe(true);
+      .reply(
+        403,
+        { message: "API rate limit exceeded" },
+        { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) },
+      );
+    const limited = await failure();
+    expect(limited.fault).toEqual({ kind: "rate_limited", until: reset * 1000 });
+    expect(faultHeadline(limited.fault, "Could not read the pull request")).toBe(
+      `Rate limited by GitHub until ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC: could not read the pull request`,
+    );
     scope
       .post("/graphql")
       .reply(200, { data: null, errors: [{ type: "RATE_LIMITED", message: "API rate limit exceeded" }] });
-    expect((await failure()).retryable).toBe(true);
+    expect((await failure()).fault?.kind).toBe("rate_limited");
     scope.post("/graphql").reply(200, {
       data: null,
       errors: [
@@ -52,18 +65,26 @@ describe("readPullRequest failures", () => {
         },
       ],
     });
-    expect((await failure()).retryable).toBe(true);
+    const flaky = await failure();
+    expect(flaky.fault?.kind).toBe("unavailable");
+    expect(faultHeadline(flaky.fault, "Could not read the pull request")).toBe(
+      "GitHub unavailable: could not read the pull request",
+    );
   });
 
-  it("does not retry what will fail again", async () => {
+  it("calls what will fail again a refusal, and keeps the plain headline for it", async () => {
     const { scope } = github();
     scope.post("/graphql").reply(401, { message: "Bad credentials" });
     expect(await failure()).toMatchObject({
-      retryable: false,
+      fault: { kind: "refused" },
       reason: expect.stringContaining("refused the app's credentials"),
     });
     scope.post("/graphql").reply(403, { message: "Resource not accessible by integration" });
-    expect((await failure()).retryable).toBe(false);
+    const denied = await failure();
+    expect(denied.fault?.kind).toBe("refused");
+    expect(faultHeadline(denied.fault, "Could not read the pull request")).toBe(
+      "Could not read the pull request",
+    );
     scope.post("/graphql").reply(200, {
       data: null,
       errors: [
@@ -73,7 +94,7 @@ describe("readPullRequest failures", () => {
         },
       ],
     });
-    expect((await failure()).retryable).toBe(false);
+    expect((await failure()).fault?.kind).toBe("refused");
   });
 
   it("says which pull request or repository GitHub does not know", async () => {
@@ -89,7 +110,7 @@ describe("readPullRequest failures", () => {
       ],
     });
     expect(await failure()).toMatchObject({
-      retryable: false,
+      fault: null,
       reason: "GitHub returned no pull request #7 for acme/app",
     });
     scope.post("/graphql").reply(200, {
@@ -107,7 +128,7 @@ describe("readPullRequest failures", () => {
     (nullPr.repository as { pullRequest: unknown }).pullRequest = null;
     onGraphql(scope, "AgentPolicyPullRequest", () => ({ data: nullPr }));
     expect(await failure()).toMatchObject({
-      retryable: false,
+      fault: null,
       reason: "GitHub returned no pull request #7 for acme/app",
     });
     onGraphql(scope, "AgentPolicyPullRequest", () => ({ data: { repository: null, orgPolicy: null } }));
@@ -120,7 +141,7 @@ describe("readPullRequest failures", () => {
       data: prData({ files: connection([{ ...fileNode("a.ts"), changeType: "EXPLODED" }]) }),
     }));
     expect(await failure()).toMatchObject({
-      retryable: false,
+      fault: { kind: "malformed" },
       reason: expect.stringContaining(
         "unexpected shape while reading acme/app#7: repository.pullRequest.files.nodes.0.changeType",
       ),
@@ -152,7 +173,7 @@ describe("readPullRequest failures", () => {
       ],
     }));
     expect(await failure()).toMatchObject({
-      retryable: false,
+      fault: { kind: "refused" },
       reason: expect.stringContaining(
         "FORBIDDEN: Resource not accessible by integration (at repository.pullRequest.reviews)",
       ),
@@ -166,7 +187,7 @@ describe("readPullRequest failures", () => {
     }));
     scope.post("/graphql").reply(500, { message: "Server Error" });
     expect(await failure()).toMatchObject({
-      retryable: true,
+      fault: { kind: "unavailable" },
       reason: expect.stringContaining("reading more files of acme/app#7"),
     });
   });
@@ -176,7 +197,7 @@ describe("readPullRequest failures", () => {
     onGraphql(scope, "AgentPolicyPullRequest", () => ({ data: prData({ headCommit: headCommit(sha(3)) }) }));
     onGraphql(scope, "AgentPolicyHeadChecks", () => ({ data: { repository: { object: null } } }));
     expect(await failure()).toMatchObject({
-      retryable: true,
+      fault: { kind: "unavailable" },
       reason: expect.stringContaining("GitHub has no head commit"),
     });
   });

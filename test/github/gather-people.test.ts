@@ -87,12 +87,12 @@ describe("lookupPeople", () => {
     permission(scope, "bob", 500);
     await expect(lookupPeople(octokit(), TARGET, ["bob"], [], createPeopleCaches())).rejects.toMatchObject({
       name: "GatherError",
-      retryable: true,
+      fault: { kind: "unavailable" },
       reason: expect.stringContaining("reading the permission of @bob on acme/app"),
     });
     permission(scope, "bob", { permission: 7 });
     await expect(lookupPeople(octokit(), TARGET, ["bob"], [], createPeopleCaches())).rejects.toMatchObject({
-      retryable: false,
+      fault: { kind: "malformed" },
     });
     await expect(
       lookupPeople(octokit(), TARGET, ["bob"], ["security"], createPeopleCaches()),

@@ -442,7 +442,9 @@ describe("readPullRequest", () => {
     const { facts } = await readPullRequest(octokit(), TARGET, { appSlug: "agent-policy" });
     expect(facts.counts.files).toEqual({ reported: 5, fetched: 1 });
     expect(facts.counts.reviews).toEqual({ reported: 1, fetched: 0 });
-    expect(facts.gaps).toEqual(["GitHub gave no list of the labels of this PR."]);
+    expect(facts.gaps).toEqual([
+      "GitHub gave no list of the labels of this PR (part of its answer failed). It will be evaluated again.",
+    ]);
   });
 
   it("notes commits naming more co-authors than GitHub returns", async () => {
@@ -533,7 +535,7 @@ describe("policy file", () => {
     ];
     await expect(read({ repo: null }, forbidden)).rejects.toMatchObject({
       name: "GatherError",
-      retryable: false,
+      fault: { kind: "refused" },
       reason: expect.stringMatching(
         /Could not read the organization policy acme\/\.github:\.github\/agent-policy\.yml \(FORBIDDEN/,
       ),

@@ -108,14 +108,14 @@ describe("fetchPatches", () => {
       .reply(200, [{ filename: "a.ts", status: "exploded" }]);
     await expect(fetchPatches(octokit(), TARGET, unpatched(["a.ts"]))).rejects.toMatchObject({
       name: "GatherError",
-      retryable: false,
+      fault: { kind: "malformed" },
       reason: expect.stringContaining(
         "unexpected shape while listing the changed files of acme/app#7: 0.status",
       ),
     });
     scope.get("/repos/acme/app/pulls/7/files").query(true).reply(503, { message: "unavailable" });
     await expect(fetchPatches(octokit(), TARGET, unpatched(["a.ts"]))).rejects.toMatchObject({
-      retryable: true,
+      fault: { kind: "unavailable" },
     });
   });
 });
@@ -144,7 +144,7 @@ describe("policyFetcher", () => {
       .reply(403, { message: "Resource not accessible by integration" });
     await expect(policyFetcher(octokit())(ref)).rejects.toMatchObject({
       name: "GatherError",
-      retryable: false,
+      fault: { kind: "refused" },
       reason: expect.stringContaining("HTTP 403"),
     });
     scope.get("/repos/acme/policies/contents/.github%2Fbase.yml").reply(200, [{ name: "x", type: "file" }]);

@@ -1,5 +1,11 @@
 import { schema } from "@octokit/graphql-schema";
-import { buildClientSchema, parse, validate as validateDocument } from "graphql";
+import {
+  buildClientSchema,
+  type GraphQLEnumType,
+  type GraphQLObjectType,
+  parse,
+  validate as validateDocument,
+} from "graphql";
 import { describe, expect, it } from "vitest";
 import * as queries from "../../src/github/query.js";
 
@@ -34,6 +40,28 @@ describe("GraphQL documents against GitHub's schema", () => {
         .map((e) => e.message)
         .join("\n"),
     ).toMatch(/Cannot query field "changeKind" on type "PullRequestChangedFile"/);
+  });
+
+  it("has no App attribution of labels, comments or auto-merge, and no Copilot work events: those stay with the REST timeline", () => {
+    const fields = (type: string) => Object.keys((github.getType(type) as GraphQLObjectType).getFields());
+    for (const type of [
+      "LabeledEvent",
+      "UnlabeledEvent",
+      "IssueComment",
+      "AutoMergeEnabledEvent",
+      "AddedToMergeQueueEvent",
+    ]) {
+      expect(fields(type), type).not.toEqual([]);
+      expect(
+        fields(type).filter((f) => /app|integration/i.test(f)),
+        type,
+      ).toEqual([]);
+    }
+    const itemTypes = (github.getType("PullRequestTimelineItemsItemType") as GraphQLEnumType)
+      .getValues()
+      .map((v) => v.name);
+    expect(itemTypes).toContain("LABELED_EVENT");
+    expect(itemTypes.filter((t) => /COPILOT/.test(t))).toEqual([]);
   });
 
   it("rejects a timeline item type GitHub does not have", () => {

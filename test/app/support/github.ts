@@ -50,6 +50,9 @@ export async function testApp(
     appSlug: APP_SLUG,
     audit: auditLog,
     requestTimeoutMs: 2_000,
+    // Background work outliving a test would hit the next test's mocks: tests that want it ask.
+    maxRetries: 0,
+    reconcileIntervalMs: 0,
     ...options,
   });
   await probot.load(agent.app, { cwd: process.cwd(), addHandler: () => {} });
@@ -66,7 +69,12 @@ export async function deliver(t: TestApp, name: string, payload: unknown, id = "
 export function tokenFor(installation: number): nock.Scope {
   return nock(API)
     .post(`/app/installations/${installation}/access_tokens`)
-    .reply(201, { token: `token-${installation}`, expires_at: "2099-01-01T00:00:00Z", permissions: {} });
+    .reply(201, { token: testToken(installation), expires_at: "2099-01-01T00:00:00Z", permissions: {} });
+}
+
+/** A token shaped like GitHub's (`ghs_` and 36 characters): the app refuses malformed ones. */
+export function testToken(installation: number): string {
+  return `ghs_${String(installation).padStart(36, "0")}`;
 }
 
 export interface FakePr {
