@@ -1,6 +1,39 @@
 /** What the end-to-end tests read back from the stand-in: what a user would see on GitHub. */
+import { createServer } from "node:net";
 import type { Gate } from "../../demo/harness.js";
-import type { CheckRunRecord, Scenario } from "../../tools/github-standin/index.js";
+import type {
+  CheckRunRecord,
+  Scenario,
+  StandIn,
+  StatusRecord,
+  Store,
+} from "../../tools/github-standin/index.js";
+
+/** A port nothing listens on now, for a server process the test starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** The environment `npm start` reads, pointing the server at the stand-in (quiet logs). */
+export function serverEnv(standIn: StandIn, secret: string, port: number): Record<string, string> {
+  return {
+    APP_ID: String(standIn.appId),
+    PRIVATE_KEY: standIn.privateKey ?? "",
+    WEBHOOK_SECRET: secret,
+    GHE_HOST: standIn.host,
+    GHE_PROTOCOL: "http",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "fatal",
+  };
+}
 
 /** The app's check runs on the scenario's PR head, oldest first. */
 export function runsOn(gate: Gate, scenario: Pick<Scenario, "repo" | "number">): CheckRunRecord[] {
@@ -36,4 +69,42 @@ export function everythingWritten(gate: Gate): string {
     [...repo.pulls.values()].flatMap((pr) => pr.comments.map((c) => c.body)),
   );
   return JSON.stringify([store.ownCheckRuns(), comments, store.mutations, gate.audit]);
+}
+
+/** The check name GitHub shows and a ruleset requires. */
+export const CHECK = "agent-policy";
+
+/**
+ * The newest `agent-policy` run of this app on the PR's current head — the one GitHub shows and a
+ * required check reads (GitHub numbers runs as it creates them) — or null when there is none.
+ */
+export function newestRun(store: Store, pr: { repo: string; number: number }): CheckRunRecord | null {
+  const head = store.pull(pr.repo, pr.number).head.sha;
+  const runs = store
+    .ownCheckRuns()
+    .filter((r) => r.repo === pr.repo && r.headSha === head && r.name === CHECK);
+  return runs.reduce<CheckRunRecord | null>((newest, r) => (!newest || r.id > newest.id ? r : newest), null);
+}
+
+/** The newest commit status named `agent-policy` on the PR's head, whoever posted it; null when none. */
+export function newestPolicyStatus(store: Store, pr: { repo: string; number: number }): StatusRecord | null {
+  const head = store.pull(pr.repo, pr.number).head.sha;
+  const statuses = store.statusesFor(pr.repo, head).filter((s) => s.context === CHECK);
+  return statuses.reduce<StatusRecord | null>(
+    (newest, s) => (!newest || s.id > newest.id ? s : newest),
+    null,
+  );
+}
+
+/** Whether GitHub would show `agent-policy` green on the PR: its newest run passed, or a status of that name did. */
+export function showsGreen(store: Store, pr: { repo: string; number: number }): boolean {
+  const run = newestRun(store, pr);
+  const status = newestPolicyStatus(store, pr);
+  return (run?.status === "completed" && run.conclusion === "success") || status?.state === "success";
+}
+
+/** A run in a few words, for a failure message: conclusion and title. */
+export function describeRun(run: CheckRunRecord | null): string {
+  if (!run) return "no check run";
+  return `${run.status === "completed" ? run.conclusion : run.status} "${run.output.title ?? ""}"`;
 }
