@@ -187,7 +187,8 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
       };
     };
 
-    const scheduleEvaluation = (req: EvaluationRequest, attempt = 0) => {
+    /** `landed`: called once an evaluation of the request (or of a retry of it) has written what it decided. */
+    const scheduleEvaluation = (req: EvaluationRequest, attempt = 0, landed?: () => void) => {
       const { owner, repo, number } = req.target;
       // A merge group's check goes on its own commit: a later event for the same PR must not replace it.
       const group = req.mergeGroupSha ? `@${req.mergeGroupSha}` : "";
@@ -212,24 +213,43 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
           }
           if (session) retry = await evaluatePullRequest(session.octokit, session.budget, req, env);
           else retry = { reason: "no installation token" };
-          if (retry) return retryLater(key, req, attempt, retry);
-          retries.cancel(key);
           const seq = await tracked;
-          if (pending && typeof seq === "number")
-            await pending.done(key, seq).catch((error: unknown) => {
-              log.warn(
-                { key, reason: errorReason(error) },
-                "agent-policy could not clear a pending evaluation in Redis",
-              );
-            });
+          const clear = async () => {
+            if (pending && typeof seq === "number")
+              await pending.done(key, seq).catch((error: unknown) => {
+                log.warn(
+                  { key, reason: errorReason(error) },
+                  "agent-policy could not clear a pending evaluation in Redis",
+                );
+              });
+          };
+          if (retry) {
+            // Kept pending while a retry waits; once retries are spent, reconciliation owns it.
+            if (!retryLater(key, req, attempt, retry, landed)) await clear();
+            return;
+          }
+          retries.cancel(key);
+          landed?.();
+          await clear();
         },
         String(req.installation),
       );
     };
 
-    /** Runs the evaluation again after a backoff; the old verdict is never left standing as a pass meanwhile. */
-    const retryLater = (key: string, req: EvaluationRequest, attempt: number, retry: Retry) => {
-      const wait = retries.later(key, attempt, retry.notBefore, () => scheduleEvaluation(req, attempt + 1));
+    /**
+     * Runs the evaluation again after a backoff, unless an event has already queued a newer one for
+     * the PR (which reads the newest state, and retries for itself). False when retries are spent.
+     */
+    const retryLater = (
+      key: string,
+      req: EvaluationRequest,
+      attempt: number,
+      retry: Retry,
+      landed?: () => void,
+    ): boolean => {
+      const wait = retries.later(key, attempt, retry.notBefore, () => {
+        if (!scheduler.busy(key)) scheduleEvaluation(req, attempt + 1, landed);
+      });
       const fields = { key, delivery: req.delivery, reason: retry.reason, attempt: attempt + 1 };
       if (wait === null) {
         metrics.inc("agent_policy_retries_total", { outcome: "gave_up" });
@@ -237,10 +257,11 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
           fields,
           "agent-policy gave up retrying; the next event or reconciliation evaluates the PR again",
         );
-        return;
+        return false;
       }
       metrics.inc("agent_policy_retries_total", { outcome: "scheduled" });
       log.warn({ ...fields, inMs: wait }, "agent-policy will evaluate the PR again");
+      return true;
     };
 
     const reconciler = new Reconciler({
@@ -258,17 +279,18 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
         session.budget.deadline = null;
         return session.octokit;
       },
-      evaluate: (installation, pr, why) => {
+      evaluate: (installation, pr, why, landed) => {
         log.info(
           { repository: `${pr.owner}/${pr.repo}`, pr: pr.number, why },
           "reconciliation evaluates a PR",
         );
-        scheduleEvaluation({
+        const req: EvaluationRequest = {
           installation,
           delivery: `reconcile-${new Date().toISOString()}`,
           target: { owner: pr.owner, repo: pr.repo, number: pr.number },
           hint: { headSha: pr.headSha, htmlUrl: pr.url },
-        });
+        };
+        scheduleEvaluation(req, 0, landed);
       },
       log,
       metrics,

@@ -269,7 +269,7 @@ function plain(text: string): string {
 function replacementOutput(output: CheckRunOutput, reason: string): CheckRunOutput {
   return {
     ...output,
-    summary: `> agent-policy could not update its earlier run on this commit (${reason}), so this run replaces it; the full report follows on the next evaluation.\n\n${output.summary}`,
+    summary: `> agent-policy could not update its earlier run on this commit (${plain(reason)}), so this run replaces it; the full report follows on the next evaluation.\n\n${output.summary}`,
     text: "",
     annotations: [],
   };

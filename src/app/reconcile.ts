@@ -30,8 +30,11 @@ export interface ReconcileDeps {
   installations(): Promise<number[]>;
   /** An installation octokit, bounded and counted like an evaluation's. */
   octokitFor(installation: number): Promise<Octokit>;
-  /** Schedule an evaluation of `pr` (coalesced with any other for the same PR). */
-  evaluate(installation: number, pr: OpenPull, why: string): void;
+  /**
+   * Schedule an evaluation of `pr` (coalesced with any other for the same PR); `landed` is called
+   * once it has written its verdict, so a PR whose writes keep failing is tried again next pass.
+   */
+  evaluate(installation: number, pr: OpenPull, why: string, landed: () => void): void;
   log: Logger;
   metrics: Metrics;
 }
@@ -82,11 +85,10 @@ export class Reconciler {
         const key = `${installation}:${pr.owner}/${pr.repo}#${pr.number}`.toLowerCase();
         const why = staleness(pr, this.#seen.get(key));
         if (why === null) continue;
-        this.#seen.set(key, pr.updatedAt);
         this.deps.metrics.inc("agent_policy_reconciled_total", {
           reason: pr.run === null ? "no_run" : "stale",
         });
-        this.deps.evaluate(installation, pr, why);
+        this.deps.evaluate(installation, pr, why, () => this.#seen.set(key, pr.updatedAt));
         scheduled++;
       }
     }

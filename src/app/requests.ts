@@ -38,8 +38,8 @@ interface HookOptions {
 
 /**
  * Installs the budget on `octokit` (a fresh instance per evaluation) and returns it. With
- * `refreshToken`, a 401 (a token GitHub no longer accepts) fetches the token again and repeats
- * the call, once per octokit.
+ * `refreshToken`, a 401 (a token GitHub no longer accepts) fetches the token again (once per
+ * octokit, shared by concurrent calls) and repeats each refused call once.
  */
 export function bound(
   octokit: Octokit,
@@ -47,7 +47,8 @@ export function bound(
   onRequest: () => void,
   refreshToken?: () => Promise<void>,
 ): Octokit {
-  let refreshed = false;
+  /** One token refresh per octokit, shared by every request GitHub refused meanwhile. */
+  let refreshing: Promise<void> | null = null;
   octokit.hook.wrap("request", async (request, options) => {
     const once = async () => {
       const opts = options as unknown as HookOptions;
@@ -81,9 +82,9 @@ export function bound(
     try {
       return await once();
     } catch (error) {
-      if (!refreshToken || refreshed || (error as { status?: unknown })?.status !== 401) throw error;
-      refreshed = true;
-      await refreshToken();
+      if (!refreshToken || (error as { status?: unknown })?.status !== 401) throw error;
+      refreshing ??= refreshToken();
+      await refreshing;
       return once();
     }
   });

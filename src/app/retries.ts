@@ -4,6 +4,9 @@
  * attempts, and never before a rate limit's reset. One timer per key: a newer retry replaces it.
  */
 
+/** Node fires a timer set beyond this at once (and an interval every millisecond). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Longest wait between two attempts, whatever the attempt number. */
 const MAX_BACKOFF_MS = 5 * 60_000;
 
@@ -22,7 +25,10 @@ export class RetryTimers {
   later(key: string, attempt: number, notBefore: number | undefined, run: () => void): number | null {
     if (attempt >= this.maxAttempts) return null;
     const backoff = Math.min(this.baseMs * 2 ** attempt, MAX_BACKOFF_MS) * (0.8 + Math.random() * 0.4);
-    const wait = Math.round(Math.max(backoff, notBefore === undefined ? 0 : notBefore - Date.now() + 1_000));
+    const wait = Math.min(
+      MAX_TIMER_MS,
+      Math.round(Math.max(backoff, notBefore === undefined ? 0 : notBefore - Date.now() + 1_000)),
+    );
     clearTimeout(this.#timers.get(key));
     const timer = setTimeout(() => {
       this.#timers.delete(key);

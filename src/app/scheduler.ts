@@ -64,6 +64,11 @@ export class Scheduler {
     return "queued";
   }
 
+  /** Whether a job for `key` is queued or running. */
+  busy(key: string): boolean {
+    return this.#slots.has(key);
+  }
+
   /** Jobs waiting or running. */
   get depth(): number {
     let n = 0;

@@ -137,7 +137,10 @@ export function faultOf(err: unknown): Fault | null {
   if (err instanceof GatherError) return err.fault;
   const gql = asGraphqlResponseError(err);
   if (gql) {
-    if (gql.errors.some((e) => e.type === "RATE_LIMITED")) return { kind: "rate_limited" };
+    if (gql.errors.some((e) => e.type === "RATE_LIMITED")) {
+      const until = resetTime((err as { headers?: Record<string, unknown> }).headers);
+      return until === undefined ? { kind: "rate_limited" } : { kind: "rate_limited", until };
+    }
     return graphqlRetryable(gql.errors) ? { kind: "unavailable" } : { kind: "refused" };
   }
   const http = requestErrorShape.safeParse(err);
@@ -148,6 +151,8 @@ export function faultOf(err: unknown): Fault | null {
     return httpFault(status, message, response?.headers);
   }
   if (err instanceof Error && err.name === "RequestTimeoutError") return { kind: "timeout" };
+  // A malformed installation-token answer (src/app/tokens.ts): GitHub's, and it may pass.
+  if (err instanceof Error && err.name === "TokenError") return { kind: "malformed" };
   if (err instanceof SyntaxError) return { kind: "malformed" };
   return null;
 }

@@ -11,6 +11,7 @@ import { pathToFileURL } from "node:url";
 import pino from "pino";
 import { createNodeMiddleware, createProbot } from "probot";
 import { type AgentPolicyOptions, createAgentPolicy } from "../app/index.js";
+import { MAX_TIMER_MS } from "../app/retries.js";
 
 /** GitHub caps webhook payloads at 25 MB. */
 const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
@@ -42,10 +43,19 @@ export function checkEnvironment(env: Env): void {
   if (env.LOG_LEVEL && !LEVELS.has(env.LOG_LEVEL)) {
     throw new StartupError(`LOG_LEVEL must be one of ${[...LEVELS].join(", ")}; got "${env.LOG_LEVEL}"`);
   }
-  for (const name of ["RECONCILE_INTERVAL_MS", "REPLICA_TTL_MS"]) {
+  // Node fires timers beyond 2^31-1 ms at once; a replica TTL under a second would have replicas claim each other's work.
+  const ranges: [string, number][] = [
+    ["RECONCILE_INTERVAL_MS", 0],
+    ["REPLICA_TTL_MS", 1_000],
+  ];
+  for (const [name, min] of ranges) {
     const value = env[name];
-    if (value !== undefined && !/^\d{1,10}$/.test(value))
-      throw new StartupError(`${name} must be a number of milliseconds; got "${value}"`);
+    if (value === undefined) continue;
+    const ms = /^\d{1,10}$/.test(value) ? Number(value) : Number.NaN;
+    if (!(ms >= min && ms <= MAX_TIMER_MS && (name !== "RECONCILE_INTERVAL_MS" || ms === 0 || ms >= 1_000)))
+      throw new StartupError(
+        `${name} must be a number of milliseconds from ${Math.max(min, 1_000)} to ${MAX_TIMER_MS}${min === 0 ? " (0 turns it off)" : ""}; got "${value}"`,
+      );
   }
   if (env.PORT !== undefined && !/^\d{1,5}$/.test(env.PORT)) {
     throw new StartupError(`PORT must be a port number; got "${env.PORT}"`);

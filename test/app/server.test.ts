@@ -66,6 +66,16 @@ describe("refusing to start", () => {
     await expect(startServer({ ...ENV, PORT: "http" })).rejects.toThrow(/PORT/);
     await expect(startServer({ ...ENV, LOG_LEVEL: "loud" })).rejects.toThrow(/LOG_LEVEL/);
   });
+
+  it("on a reconciliation period or replica TTL a timer cannot hold (Node would fire it every millisecond)", async () => {
+    await expect(startServer({ ...ENV, RECONCILE_INTERVAL_MS: "9999999999" })).rejects.toThrow(
+      /RECONCILE_INTERVAL_MS must be a number of milliseconds from 1000 to 2147483647 \(0 turns it off\)/,
+    );
+    await expect(startServer({ ...ENV, RECONCILE_INTERVAL_MS: "5" })).rejects.toThrow(
+      /RECONCILE_INTERVAL_MS/,
+    );
+    await expect(startServer({ ...ENV, REPLICA_TTL_MS: "1" })).rejects.toThrow(/REPLICA_TTL_MS/);
+  });
 });
 
 describe("the running server", () => {

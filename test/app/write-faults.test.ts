@@ -46,7 +46,9 @@ describe("a check-run update that keeps failing", () => {
     expect(nock.pendingMocks()).toEqual([]);
     const [replacement] = created;
     expect(replacement).toMatchObject({ status: "completed", conclusion: "failure" });
-    expect(replacement?.output.summary).toMatch(/could not update its earlier run on this commit \(HTTP 502/);
+    expect(replacement?.output.summary).toMatch(
+      /could not update its earlier run on this commit \(`HTTP 502/,
+    );
     expect(t.audit.find((r) => r.event === "decision")).toMatchObject({
       verdict: "failure",
       check: "replaced",
