@@ -25,29 +25,6 @@ import {
 } from "graphql";
 import type { Reply, RequestInfo } from "./http.js";
 
-/** Every kind a fault can have. `5xx` is the historical name of `502`. */
-export const FAULT_KINDS = [
-  "500",
-  "502",
-  "5xx",
-  "not_found",
-  "rate_limit",
-  "secondary_rate_limit",
-  "rate_limit_429",
-  "timeout",
-  "reset",
-  "malformed",
-  "wrong_shape",
-  "graphql_internal",
-  "graphql_untyped",
-  "graphql_partial",
-  "graphql_rate_limited",
-  "token_missing",
-  "token_not_string",
-] as const;
-
-export type FaultKind = (typeof FAULT_KINDS)[number];
-
 /** What any HTTP call can suffer: server errors, the three rate limits, the network, unreadable answers. */
 export const HTTP_FAULTS = [
   "500",
@@ -59,7 +36,7 @@ export const HTTP_FAULTS = [
   "reset",
   "malformed",
   "wrong_shape",
-] as const satisfies readonly FaultKind[];
+] as const;
 
 /** What only `POST /graphql` answers: HTTP 200 with `errors`, typed like GitHub's or not, and partial data. */
 export const GRAPHQL_ONLY_FAULTS = [
@@ -67,13 +44,21 @@ export const GRAPHQL_ONLY_FAULTS = [
   "graphql_untyped",
   "graphql_partial",
   "graphql_rate_limited",
-] as const satisfies readonly FaultKind[];
+] as const;
 
 /** What only `POST /app/installations/{id}/access_tokens` answers: 201 with no usable token. */
-export const TOKEN_ONLY_FAULTS = [
-  "token_missing",
-  "token_not_string",
-] as const satisfies readonly FaultKind[];
+export const TOKEN_ONLY_FAULTS = ["token_missing", "token_not_string"] as const;
+
+/** Every kind a fault can have. `5xx` is the historical name of `502`; `not_found` answers 404. */
+export const FAULT_KINDS = [
+  ...HTTP_FAULTS,
+  "5xx",
+  "not_found",
+  ...GRAPHQL_ONLY_FAULTS,
+  ...TOKEN_ONLY_FAULTS,
+] as const;
+
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** The installation token request, as `call` names it. */
 export const TOKEN_CALL = "POST /app/installations/{id}/access_tokens";
