@@ -5,7 +5,7 @@
  */
 
 /** When the catalog was last checked against its sources. Bump it with every data change. */
-export const CATALOG_VERSION = "2026-11-22";
+export const CATALOG_VERSION = "2026-12-03";
 
 /**
  * agent: writes code. reviewer: an AI that reviews, comments or approves (an agent for approval and
@@ -217,6 +217,8 @@ export const CATALOG: readonly CatalogEntry[] = Object.freeze([
     name: "Cursor agent",
     kind: "agent",
     logins: ["cursor[bot]"],
+    // The background agent commits as this GitHub User account (type User, not an App).
+    machineUsers: ["cursoragent"],
     ids: [206951365],
     appSlugs: ["cursor"],
     commitEmails: ["cursoragent@cursor.com"],
@@ -230,6 +232,7 @@ export const CATALOG: readonly CatalogEntry[] = Object.freeze([
       "Jiangki/ledge#11",
       AIDEV,
       "coderbuds/ai-detector rules/cursor.yml",
+      "rrweb-io/rrweb commit 3b8004a (changeset credits the commit's GitHub account @cursoragent)",
     ],
   }),
   entry({

@@ -257,6 +257,25 @@ describe("identify: agents under a human account", () => {
     expect(id.requesters.map((r) => r.login)).toEqual(["alice"]);
   });
 
+  it("Cursor background agent: a commit GitHub resolves to the User account cursoragent is strong evidence", () => {
+    const id = identify(
+      policy,
+      facts({
+        commits: [
+          commit({
+            // A person's own email address: only the account GitHub resolved says it is the agent.
+            author: { name: "Cursor", email: "alice@example.com", login: "cursoragent" },
+            committer: web,
+          }),
+        ],
+      }),
+    );
+    expect(id.kind).toBe("agent");
+    expect(id.agents.map((a) => a.name)).toEqual(["Cursor agent"]);
+    expect(id.strong.map((e) => e.detail).join("\n")).toMatch(/cursoragent/);
+    expect(actorClass(user("cursoragent"), policy)).toBe("agent");
+  });
+
   it("Amp and Replit trailer keys, Aider author-name suffix and Assisted-by are weak agent markers", () => {
     const cases = [
       commit({ message: "Fix\n\nAmp-Thread-ID: https://ampcode.com/threads/T-1" }),
