@@ -20,12 +20,15 @@ import type { Entries, Entry, Job, Step, Value, Workflow } from "./document.js";
 import { expressions } from "./expressions.js";
 import {
   ARTIFACT_DOWNLOAD,
+  artifactDownload,
   COMMENT_EVENTS,
   explained,
   FETCH,
   gatedSecretsHazard,
   type Hazard,
   MESSAGES,
+  type PrivilegedTrigger,
+  privilegedCheckout,
   SECRET_USE,
 } from "./rules.js";
 import { BEYOND_REACH, CLEAN, MAX_HOPS, merge, type Taint, through } from "./taint.js";
@@ -102,8 +105,8 @@ class Flow {
   private readonly root: Scope;
   private readonly texts: string[];
   private hops = 0;
-  private readonly target: { on: boolean; added: boolean };
-  private readonly run: { on: boolean; added: boolean };
+  private readonly target: PrivilegedTrigger;
+  private readonly run: PrivilegedTrigger;
 
   constructor(
     private readonly wf: Workflow,
@@ -307,37 +310,13 @@ class Flow {
   }
 
   private privileged(t: Taint, line: number, added: boolean, fragment: string): void {
-    const pr = t.prHead;
-    if (this.target.on && pr && (added || this.target.added || pr.touched)) {
-      this.out.push({
-        rule: "pr-target-checkout",
-        severity: "high",
-        line,
-        message: explained(MESSAGES["pr-target-checkout"], pr),
-        fragment,
-      });
-    }
-    const run = t.runHead;
-    if (this.run.on && run && (added || this.run.added || run.touched)) {
-      this.out.push({
-        rule: "workflow-run-artifact",
-        severity: "high",
-        line,
-        message: explained(MESSAGES["workflow-run-checkout"], run),
-        fragment,
-      });
-    }
+    this.out.push(
+      ...privilegedCheckout(t, { target: this.target, run: this.run }, { line, added, fragment }),
+    );
   }
 
   private download(line: number, added: boolean, fragment: string): void {
-    if (!this.run.on || !(added || this.run.added)) return;
-    this.out.push({
-      rule: "workflow-run-artifact",
-      severity: "medium",
-      line,
-      message: MESSAGES["workflow-run-download"],
-      fragment,
-    });
+    this.out.push(...artifactDownload(this.run, { line, added, fragment }));
   }
 
   /** A `run:` or `script:`: untrusted text pasted into it, and lines that fetch a PR's code or a run's artifacts. */

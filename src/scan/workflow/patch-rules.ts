@@ -9,12 +9,14 @@ import { expressions } from "./expressions.js";
 import { flowPairs, type OutlineLine } from "./outline.js";
 import {
   ARTIFACT_DOWNLOAD,
+  artifactDownload,
   COMMENT_EVENTS,
   explained,
   FETCH,
   gatedSecretsHazard,
   type Hazard,
   MESSAGES,
+  privilegedCheckout,
   SECRET_USE,
 } from "./rules.js";
 import { BEYOND_REACH, CLEAN, MAX_HOPS, merge, type Taint, through } from "./taint.js";
@@ -232,35 +234,15 @@ function privilegedTriggerHazards(
     lines,
     run.map((t) => t.index),
   );
+  const triggers = {
+    target: { on: target.length > 0, added: targetAdded },
+    run: { on: run.length > 0, added: runAdded },
+  };
   lines.forEach((l, i) => {
-    const t = checkoutTaint(lines, i, env);
-    if (target.length > 0 && t?.prHead && (targetAdded || l.added || t.prHead.touched)) {
-      out.push({
-        rule: "pr-target-checkout",
-        severity: "high",
-        line: l.line,
-        message: explained(MESSAGES["pr-target-checkout"], t.prHead),
-        fragment: l.text.trim(),
-      });
-    }
-    if (run.length > 0 && t?.runHead && (runAdded || l.added || t.runHead.touched)) {
-      out.push({
-        rule: "workflow-run-artifact",
-        severity: "high",
-        line: l.line,
-        message: explained(MESSAGES["workflow-run-checkout"], t.runHead),
-        fragment: l.text.trim(),
-      });
-    }
-    if (run.length > 0 && !l.comment && !l.blank && ARTIFACT_DOWNLOAD.test(l.text) && (runAdded || l.added)) {
-      out.push({
-        rule: "workflow-run-artifact",
-        severity: "medium",
-        line: l.line,
-        message: MESSAGES["workflow-run-download"],
-        fragment: l.text.trim(),
-      });
-    }
+    const at = { line: l.line, added: l.added, fragment: l.text.trim() };
+    out.push(...privilegedCheckout(checkoutTaint(lines, i, env), triggers, at));
+    if (!l.comment && !l.blank && ARTIFACT_DOWNLOAD.test(l.text))
+      out.push(...artifactDownload(triggers.run, at));
   });
 }
 

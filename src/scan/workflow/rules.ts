@@ -1,6 +1,6 @@
 /** What the workflow hazard rules report, shared by the patch reading and the whole-file reading. */
 import type { Severity } from "../model.js";
-import type { Origin } from "./taint.js";
+import type { Origin, Taint } from "./taint.js";
 
 export interface Hazard {
   rule: string;
@@ -70,4 +70,59 @@ export function gatedSecretsHazard(
     message: `This workflow runs on ${what} and uses secrets: anyone who can comment, or any agent or bot that can add a label, can make it run with those secrets, possibly on a PR's code. Check the actor's permission in the job and keep secrets out of jobs such triggers start.`,
     fragment: at.text.trim(),
   };
+}
+
+/** A privileged trigger of the workflow: whether it has it, and whether the change adds it. */
+export interface PrivilegedTrigger {
+  on: boolean;
+  added: boolean;
+}
+
+/**
+ * Checking out `t` where `line` says so: the PR's code under `pull_request_target`, the triggering
+ * run's code under `workflow_run`. Counted when the line, the trigger or any line on the value's way
+ * is added by the change.
+ */
+export function privilegedCheckout(
+  t: Taint | null | undefined,
+  triggers: { target: PrivilegedTrigger; run: PrivilegedTrigger },
+  at: { line: number; added: boolean; fragment: string },
+): Hazard[] {
+  const out: Hazard[] = [];
+  const pr = t?.prHead;
+  if (triggers.target.on && pr && (at.added || triggers.target.added || pr.touched))
+    out.push({
+      rule: "pr-target-checkout",
+      severity: "high",
+      line: at.line,
+      message: explained(MESSAGES["pr-target-checkout"], pr),
+      fragment: at.fragment,
+    });
+  const run = t?.runHead;
+  if (triggers.run.on && run && (at.added || triggers.run.added || run.touched))
+    out.push({
+      rule: "workflow-run-artifact",
+      severity: "high",
+      line: at.line,
+      message: explained(MESSAGES["workflow-run-checkout"], run),
+      fragment: at.fragment,
+    });
+  return out;
+}
+
+/** Downloading the triggering run's artifacts under `workflow_run`, when the line or the trigger is added. */
+export function artifactDownload(
+  run: PrivilegedTrigger,
+  at: { line: number; added: boolean; fragment: string },
+): Hazard[] {
+  if (!run.on || !(at.added || run.added)) return [];
+  return [
+    {
+      rule: "workflow-run-artifact",
+      severity: "medium",
+      line: at.line,
+      message: MESSAGES["workflow-run-download"],
+      fragment: at.fragment,
+    },
+  ];
 }
