@@ -162,7 +162,8 @@ export async function evaluatePullRequest(
     check: written.check,
     ...(written.error ? { checkError: written.error } : {}),
   });
-  if (notLanded(written)) return notLanded(written);
+  const unwritten = notLanded(written);
+  if (unwritten) return unwritten;
   if (undone.length > 0) return { reason: "an enforcement action failed" };
   // Part of GitHub's answer was missing: the verdict failed closed, and a later read may be whole.
   return hasPassingGap(decision.errors) ? { reason: "part of GitHub's answer was missing" } : null;

@@ -99,27 +99,22 @@ export function describeGraphqlErrors(errors: readonly GraphqlErrorInfo[]): stri
     .join("; ");
 }
 
-function httpRetryable(
-  status: number,
-  message: string,
-  headers: Record<string, unknown> | undefined,
-): boolean {
-  if (status === 0 || status === 429 || status >= 500) return true;
-  if (status === 403) {
-    return (
-      headers?.["x-ratelimit-remaining"] === "0" ||
-      headers?.["retry-after"] !== undefined ||
-      /rate limit/i.test(message)
-    );
-  }
-  return false;
+/** A 403 that is a rate limit rather than a refusal, as GitHub marks one. */
+function rateLimit403(message: string, headers: Record<string, unknown> | undefined): boolean {
+  return (
+    headers?.["x-ratelimit-remaining"] === "0" ||
+    headers?.["retry-after"] !== undefined ||
+    /rate limit/i.test(message)
+  );
+}
+
+function rateLimited(headers: Record<string, unknown> | undefined): Fault {
+  const until = resetTime(headers);
+  return until === undefined ? { kind: "rate_limited" } : { kind: "rate_limited", until };
 }
 
 function httpFault(status: number, message: string, headers: Record<string, unknown> | undefined): Fault {
-  if (status === 429 || (status === 403 && httpRetryable(status, message, headers))) {
-    const until = resetTime(headers);
-    return until === undefined ? { kind: "rate_limited" } : { kind: "rate_limited", until };
-  }
+  if (status === 429 || (status === 403 && rateLimit403(message, headers))) return rateLimited(headers);
   if (status === 0 || status >= 500) return { kind: "unavailable" };
   return { kind: "refused" };
 }
@@ -137,10 +132,8 @@ export function faultOf(err: unknown): Fault | null {
   if (err instanceof GatherError) return err.fault;
   const gql = asGraphqlResponseError(err);
   if (gql) {
-    if (gql.errors.some((e) => e.type === "RATE_LIMITED")) {
-      const until = resetTime((err as { headers?: Record<string, unknown> }).headers);
-      return until === undefined ? { kind: "rate_limited" } : { kind: "rate_limited", until };
-    }
+    if (gql.errors.some((e) => e.type === "RATE_LIMITED"))
+      return rateLimited((err as { headers?: Record<string, unknown> }).headers);
     return graphqlRetryable(gql.errors) ? { kind: "unavailable" } : { kind: "refused" };
   }
   const http = requestErrorShape.safeParse(err);
