@@ -13,10 +13,10 @@ import type { ApplicationFunction, Context, Probot, ProbotOctokit } from "probot
 import { createAuditLog } from "../audit/log.js";
 import { errorReason, statusOf } from "../github/enforce.js";
 import { createPeopleCaches, GatherError, type PrTarget } from "../github/gather.js";
+import { Cluster, type Start } from "./cluster.js";
 import { type EventName, type Hint, type Intent, intentsFor } from "./events.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { Metrics } from "./metrics.js";
-import { PendingQueue } from "./pending.js";
 import {
   type EvaluationRequest,
   evaluatePullRequest,
@@ -29,6 +29,7 @@ import { Reconciler } from "./reconcile.js";
 import { bound, MAX_RETRIES, type RequestBudget, withTimeout } from "./requests.js";
 import { RetryTimers } from "./retries.js";
 import { Scheduler } from "./scheduler.js";
+import { LocalPacer, Throttle } from "./throttle.js";
 import { InstallationTokens, sessionAuth } from "./tokens.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -56,10 +57,12 @@ export interface AgentPolicyOptions {
   maxRetries?: number;
   /** Reconciliation at start-up and then every this many ms; 0 turns it off. */
   reconcileIntervalMs?: number;
-  /** Redis for the acknowledged-evaluation queue replicas share (`REDIS_URL`). */
+  /** Redis that replicas share (`REDIS_URL`): PR leases, acknowledged requests, head locks, write pacing. */
   redisUrl?: string;
-  /** How long a replica counts as alive after its last heartbeat; its queue is then claimed by others. */
+  /** How long a replica counts as alive after its last heartbeat; its leases then lapse and others take its work up. */
   replicaTtlMs?: number;
+  /** Least time between two writes of one installation (default WRITE_SPACING_MS). */
+  writeSpacingMs?: number;
 }
 
 export interface AgentPolicy {
@@ -73,6 +76,11 @@ export interface AgentPolicy {
   close(): Promise<void>;
   metrics: Metrics;
 }
+
+/** Least time between two writes of one installation: GitHub's "wait at least one second". */
+export const WRITE_SPACING_MS = 1_000;
+/** Evaluations (and reads) of one installation at once, in one replica. */
+export const PER_INSTALLATION = 4;
 
 /** Default period of reconciliation. */
 export const RECONCILE_INTERVAL_MS = 10 * 60_000;
@@ -119,7 +127,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
   let log: Logger = pino({ level: "silent" });
   const scheduler = new Scheduler({
     concurrency: options.concurrency ?? 16,
-    perGroup: options.perInstallation ?? 4,
+    perGroup: options.perInstallation ?? PER_INSTALLATION,
     onError: (key, error) => log.error({ err: error, key }, "agent-policy job failed unexpectedly"),
   });
   const retries = new RetryTimers(options.retryBaseMs ?? 2_000, options.maxRetries ?? 6);
@@ -127,7 +135,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
   metrics.gauge("agent_policy_queue_depth", "Evaluations waiting, running or waiting to retry.", depth);
   let reconcileTimer: NodeJS.Timeout | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
-  let pending: PendingQueue | null = null;
+  let cluster: Cluster | null = null;
 
   const app: ApplicationFunction = async (probot, { addHandler }) => {
     log = probot.log.child({ name: "agent-policy" });
@@ -138,6 +146,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
     const audit = createAuditLog(options.audit ?? pino({ name: "agent-policy-audit", level: "info" }));
     const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     const evaluationTimeoutMs = options.evaluationTimeoutMs ?? 25_000;
+    const localHeads = new KeyedLock();
     const env: PipelineEnv = {
       appId,
       appSlug: memo(
@@ -150,8 +159,41 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
       people: createPeopleCaches(),
       audit,
       metrics,
-      heads: new KeyedLock(),
+      heads: {
+        // In this process first, so only one of its evaluations polls Redis for a head.
+        run: (head, job) =>
+          localHeads.run(head, () => (cluster ? cluster.locked(`head:${head}`, job) : job())),
+      },
     };
+
+    if (options.redisUrl) {
+      const shared = new Cluster(options.redisUrl, options.replicaTtlMs ?? 30_000, (what, error) =>
+        log.warn(
+          { reason: errorReason(error) },
+          `agent-policy could not reach Redis (${what}); this replica goes on alone`,
+        ),
+      );
+      try {
+        await shared.start();
+        cluster = shared;
+      } catch (error) {
+        // Evaluations do not need Redis: without it this replica paces and coalesces on its own.
+        log.error(
+          { reason: errorReason(error) },
+          "agent-policy could not connect to Redis: running uncoordinated",
+        );
+        void shared.close();
+      }
+    }
+    const throttle = new Throttle({
+      pacer: cluster ?? new LocalPacer(),
+      writeSpacingMs: options.writeSpacingMs ?? WRITE_SPACING_MS,
+      readConcurrency: options.perInstallation ?? PER_INSTALLATION,
+      onWait: (reason, ms) => {
+        metrics.inc("agent_policy_throttle_waits_total", { reason });
+        metrics.inc("agent_policy_throttle_wait_seconds_total", { reason }, ms / 1000);
+      },
+    });
 
     /** The App's octokit class, with Probot's options (base URL, retries, throttling, logging). */
     const AppOctokit = (await probot.auth()).constructor as typeof ProbotOctokit;
@@ -175,9 +217,19 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
       let token = await withTimeout(tokens.get(installation), requestTimeoutMs, what);
       const raw = new AppOctokit({
         authStrategy: sessionAuth(() => token),
-        // Throttled per installation: one organisation's burst never waits on another's.
-        throttle: { id: String(installation) },
+        // Paced by the app's own throttle below, not Probot's (which spaces every GraphQL read like a
+        // write); a 429 is the throttle's to wait out as GitHub's retry-after says.
+        throttle: { enabled: false },
+        retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
       });
+      // Per installation: one organisation's burst never waits on another's. At most half a call's
+      // time goes to waiting, so the call itself still fits.
+      throttle.install(raw, String(installation), () =>
+        Math.min(
+          requestTimeoutMs / 2,
+          budget.deadline === null ? requestTimeoutMs : budget.deadline - Date.now(),
+        ),
+      );
       const refresh = async () => {
         token = await withTimeout(tokens.refused(installation, token), requestTimeoutMs, what);
       };
@@ -187,58 +239,88 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
       };
     };
 
-    /** `landed`: called once an evaluation of the request (or of a retry of it) has written what it decided. */
-    const scheduleEvaluation = (req: EvaluationRequest, attempt = 0, landed?: () => void) => {
-      const { owner, repo, number } = req.target;
-      // A merge group's check goes on its own commit: a later event for the same PR must not replace it.
-      const group = req.mergeGroupSha ? `@${req.mergeGroupSha}` : "";
-      const key = `pr:${req.installation}:${owner}/${repo}#${number}${group}`.toLowerCase();
-      // Kept in Redis until written, for another replica to finish if this one dies first.
-      const tracked = pending?.add(key, req).catch((error: unknown) => {
-        log.warn(
-          { key, reason: errorReason(error) },
-          "agent-policy could not record a pending evaluation in Redis",
-        );
-        return null;
-      });
+    /**
+     * Evaluates `req`'s PR in the background. `landed`: called once an evaluation of this request (or
+     * of a retry of it) has written what it decided. With Redis the request is first recorded for the
+     * whole cluster (`recorded`: it already is — a retry or a swept one) and the replica that takes the
+     * PR's lease evaluates the newest request recorded; the others leave it to that one.
+     */
+    const scheduleEvaluation = (
+      req: EvaluationRequest,
+      attempt = 0,
+      landed?: () => void,
+      recorded = false,
+    ) => {
+      const key = evaluationKey(req);
+      const submitted = cluster && !recorded ? cluster.submit(key, req) : Promise.resolve(cluster !== null);
       scheduler.schedule(
         key,
         async () => {
-          let session: Session | null = null;
-          let retry: Retry | null;
-          try {
-            session = await octokitFor(req.installation);
-          } catch (error) {
-            auditUnreachable(req, error);
+          let current = req;
+          let tries = attempt;
+          let coordinated = false;
+          if (cluster) {
+            const start: Start = (await submitted) ? await cluster.begin(key) : { kind: "alone" };
+            if (start.kind === "busy" || start.kind === "none") {
+              log.debug(
+                { key, delivery: req.delivery, start: start.kind },
+                "evaluation left to the lease holder",
+              );
+              return;
+            }
+            if (start.kind === "run") {
+              coordinated = true;
+              current = start.req;
+            }
           }
-          if (session) retry = await evaluatePullRequest(session.octokit, session.budget, req, env);
-          else retry = { reason: "no installation token" };
-          const seq = await tracked;
-          const clear = async () => {
-            if (pending && typeof seq === "number")
-              await pending.done(key, seq).catch((error: unknown) => {
-                log.warn(
-                  { key, reason: errorReason(error) },
-                  "agent-policy could not clear a pending evaluation in Redis",
+          for (;;) {
+            const retry = await evaluateOnce(current);
+            const wait = retry
+              ? retryLater(key, current, tries, retry, current === req ? landed : undefined)
+              : null;
+            if (!retry) {
+              retries.cancel(key);
+              if (current.receivedAt !== undefined)
+                metrics.observe(
+                  "agent_policy_check_current_seconds",
+                  (Date.now() - current.receivedAt) / 1000,
                 );
-              });
-          };
-          if (retry) {
-            // Kept pending while a retry waits; once retries are spent, reconciliation owns it.
-            if (!retryLater(key, req, attempt, retry, landed)) await clear();
-            return;
+              if (current === req) landed?.();
+            }
+            // Another replica's event for this PR arrived meanwhile: evaluate its newest state now.
+            const follow =
+              coordinated && cluster
+                ? await cluster.finish(
+                    key,
+                    wait === null ? null : { req: current, notBefore: Date.now() + wait },
+                  )
+                : null;
+            if (!follow) return;
+            retries.cancel(key);
+            current = follow;
+            tries = 0;
           }
-          retries.cancel(key);
-          landed?.();
-          await clear();
         },
         String(req.installation),
       );
     };
 
+    /** One evaluation, authenticated as the installation; a retry when it did not land. */
+    const evaluateOnce = async (req: EvaluationRequest): Promise<Retry | null> => {
+      let session: Session;
+      try {
+        session = await octokitFor(req.installation);
+      } catch (error) {
+        auditUnreachable(req, error);
+        return { reason: "no installation token" };
+      }
+      return evaluatePullRequest(session.octokit, session.budget, req, env);
+    };
+
     /**
      * Runs the evaluation again after a backoff, unless an event has already queued a newer one for
-     * the PR (which reads the newest state, and retries for itself). False when retries are spent.
+     * the PR (which reads the newest state, and retries for itself). Returns the wait, or null when
+     * retries are spent (the next event or reconciliation then evaluates the PR).
      */
     const retryLater = (
       key: string,
@@ -246,9 +328,9 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
       attempt: number,
       retry: Retry,
       landed?: () => void,
-    ): boolean => {
+    ): number | null => {
       const wait = retries.later(key, attempt, retry.notBefore, () => {
-        if (!scheduler.busy(key)) scheduleEvaluation(req, attempt + 1, landed);
+        if (!scheduler.busy(key)) scheduleEvaluation(req, attempt + 1, landed, cluster !== null);
       });
       const fields = { key, delivery: req.delivery, reason: retry.reason, attempt: attempt + 1 };
       if (wait === null) {
@@ -257,11 +339,11 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
           fields,
           "agent-policy gave up retrying; the next event or reconciliation evaluates the PR again",
         );
-        return false;
+        return null;
       }
       metrics.inc("agent_policy_retries_total", { outcome: "scheduled" });
       log.warn({ ...fields, inMs: wait }, "agent-policy will evaluate the PR again");
-      return true;
+      return wait;
     };
 
     const reconciler = new Reconciler({
@@ -301,9 +383,16 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
       where: { installation: number },
       delivery: string,
       pulls: readonly { target: EvaluationRequest["target"]; hint: EvaluationRequest["hint"] }[],
+      receivedAt: number,
     ) => {
       for (const pr of pulls) {
-        scheduleEvaluation({ installation: where.installation, delivery, target: pr.target, hint: pr.hint });
+        scheduleEvaluation({
+          installation: where.installation,
+          delivery,
+          target: pr.target,
+          hint: pr.hint,
+          receivedAt,
+        });
       }
     };
 
@@ -340,7 +429,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
       );
     };
 
-    const dispatch = (intent: Intent, delivery: string) => {
+    const dispatch = (intent: Intent, delivery: string, receivedAt: number) => {
       switch (intent.kind) {
         case "ignore":
           log.debug({ delivery, reason: intent.reason }, "event ignored");
@@ -351,6 +440,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
             delivery,
             target: intent.target,
             hint: intent.hint,
+            receivedAt,
           });
           return;
         case "evaluate_by_sha": {
@@ -365,7 +455,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
                 commit_sha: sha,
                 per_page: 100,
               });
-              scheduleAll(where, delivery, openPulls(data, where.owner, where.repo));
+              scheduleAll(where, delivery, openPulls(data, where.owner, where.repo), receivedAt);
             },
           );
           return;
@@ -394,7 +484,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
                   },
                   "policy changed: re-evaluating open pull requests",
                 );
-                scheduleAll(where, delivery, pulls);
+                scheduleAll(where, delivery, pulls, receivedAt);
               },
             );
           }
@@ -421,7 +511,13 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
                   : `@${sender} ${allowed}; re-evaluation needs write permission`,
             });
             if (allowed === true)
-              scheduleEvaluation({ installation: where.installation, delivery, target, hint: intent.hint });
+              scheduleEvaluation({
+                installation: where.installation,
+                delivery,
+                target,
+                hint: intent.hint,
+                receivedAt,
+              });
           });
           return;
         }
@@ -455,6 +551,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
             target: { owner: where.owner, repo: where.repo, number },
             hint: {},
             mergeGroupSha: groupSha,
+            receivedAt,
           });
           return;
         }
@@ -462,10 +559,12 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
     };
 
     const handle = (name: EventName) => (context: Context) => {
+      const receivedAt = Date.now();
       metrics.inc("agent_policy_webhooks_received_total", { event: name });
       try {
         const payload = context.payload as { action?: string };
-        for (const intent of intentsFor(name, payload?.action, payload, appId)) dispatch(intent, context.id);
+        for (const intent of intentsFor(name, payload?.action, payload, appId))
+          dispatch(intent, context.id, receivedAt);
       } catch (error) {
         // A handler must never fail the delivery: GitHub does not redeliver, and the next event re-evaluates.
         log.error(
@@ -486,41 +585,27 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
       log.debug("no HTTP server: /healthz and /metrics are not served");
     }
 
-    if (options.redisUrl) {
-      const ttl = options.replicaTtlMs ?? 30_000;
-      const queue = new PendingQueue(options.redisUrl, ttl);
-      try {
-        await queue.start();
-        pending = queue;
-        const beat = async () => {
-          try {
-            await queue.heartbeat();
-            for (const req of await queue.claimOrphans()) {
-              metrics.inc("agent_policy_reconciled_total", { reason: "orphaned" });
-              log.info(
-                { delivery: req.delivery, pr: req.target },
-                "agent-policy takes over a dead replica's evaluation",
-              );
-              scheduleEvaluation(req);
-            }
-          } catch (error) {
-            log.warn(
-              { reason: errorReason(error) },
-              "agent-policy could not reach Redis for the pending queue",
+    if (cluster) {
+      const shared = cluster;
+      const beat = async () => {
+        try {
+          // Swept: what a dead replica acknowledged or was running, and retries whose time came.
+          for (const { key, req } of await shared.heartbeat()) {
+            if (scheduler.busy(key)) continue;
+            metrics.inc("agent_policy_reconciled_total", { reason: "orphaned" });
+            log.info(
+              { delivery: req.delivery, pr: req.target },
+              "agent-policy takes up an evaluation no replica holds",
             );
+            scheduleEvaluation(req, 0, undefined, true);
           }
-        };
-        void beat();
-        heartbeatTimer = setInterval(() => void beat(), Math.max(100, Math.floor(ttl / 3)));
-        heartbeatTimer.unref();
-      } catch (error) {
-        // Recovery then falls back to reconciliation; evaluations themselves do not need Redis.
-        log.error(
-          { reason: errorReason(error) },
-          "agent-policy could not connect to Redis: no shared pending queue",
-        );
-        void queue.close();
-      }
+        } catch (error) {
+          log.warn({ reason: errorReason(error) }, "agent-policy could not reach Redis for its heartbeat");
+        }
+      };
+      void beat();
+      heartbeatTimer = setInterval(() => void beat(), Math.max(100, Math.floor(shared.ttlMs / 3)));
+      heartbeatTimer.unref();
     }
 
     const every = options.reconcileIntervalMs ?? RECONCILE_INTERVAL_MS;
@@ -541,7 +626,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
       clearInterval(heartbeatTimer);
       retries.stop();
       await scheduler.idle();
-      await pending?.close();
+      await cluster?.close();
     },
     metrics,
   };
@@ -549,6 +634,13 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
 
 const agentPolicy: ApplicationFunction = (probot, options) => createAgentPolicy().app(probot, options);
 export default agentPolicy;
+
+/** One key per PR (and per merge-group commit: a later event for the PR must not replace that check). */
+function evaluationKey(req: EvaluationRequest): string {
+  const { owner, repo, number } = req.target;
+  const group = req.mergeGroupSha ? `@${req.mergeGroupSha}` : "";
+  return `pr:${req.installation}:${owner}/${repo}#${number}${group}`.toLowerCase();
+}
 
 function scopeOf(req: EvaluationRequest) {
   return {

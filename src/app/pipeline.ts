@@ -16,7 +16,6 @@ import { type CheckRunOutput, renderDecision, renderFailure } from "../report/re
 import { type HeadPr, sharedHeadOutput, strictest } from "../report/shared-head.js";
 import { type Decided, decide, type Stage } from "./decide.js";
 import type { Hint } from "./events.js";
-import type { KeyedLock } from "./keyed-lock.js";
 import type { Metrics } from "./metrics.js";
 import type { PolicyCache } from "./policies.js";
 import type { RequestBudget } from "./requests.js";
@@ -33,8 +32,8 @@ export interface PipelineEnv {
   people: PeopleCaches;
   audit: AuditLog;
   metrics: Metrics;
-  /** Serialises check-run writes per head commit, which several PRs may share. */
-  heads: KeyedLock;
+  /** Serialises finding and writing our check run per head commit, which several PRs may share (cluster-wide with Redis). */
+  heads: { run<T>(head: string, job: () => Promise<T>): Promise<T> };
 }
 
 export interface EvaluationRequest {
@@ -44,6 +43,8 @@ export interface EvaluationRequest {
   hint: Hint;
   /** Merge queue: post the PR's verdict on this commit instead of the PR head, and enforce nothing. */
   mergeGroupSha?: string;
+  /** Epoch ms the webhook that asked for this evaluation arrived (none: reconciliation). */
+  receivedAt?: number;
 }
 
 /** Why the evaluation should run again later, and not before when (a rate limit's reset). */

@@ -5,7 +5,7 @@
  * Reconciliation is off in both, so only the shared queue can have recovered them.
  * `.ci/run` installs redis-server; this test starts its own on a free port.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import pino from "pino";
@@ -13,48 +13,29 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { waitForIdle } from "../../demo/harness.js";
 import { type RunningServer, startServer } from "../../src/server/main.js";
 import { payloads, type StandIn, sendWebhook, startStandIn } from "../../tools/github-standin/index.js";
-import { freePort, newestRun, serverEnv } from "./support.js";
+import { freePort, newestRun, serverEnv, startRedis, until } from "./support.js";
 
 const PRS = 6;
 const REPO = "queue/service";
 const DEVIN = "devin-ai-integration[bot]";
 
 let standIn: StandIn;
-let redisServer: ChildProcess;
-let redisUrl: string;
+let redisServer: { url: string; stop(): void };
 let replicaA: ChildProcess | null = null;
 let replicaB: RunningServer | null = null;
 const secret = randomBytes(16).toString("hex");
 
-async function until(what: string, done: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await done())) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 function env(port: number): Record<string, string> {
   return {
     ...serverEnv(standIn, secret, port),
-    REDIS_URL: redisUrl,
+    REDIS_URL: redisServer.url,
     RECONCILE_INTERVAL_MS: "0",
     REPLICA_TTL_MS: "1500",
   };
 }
 
 beforeAll(async () => {
-  if (spawnSync("redis-server", ["--version"]).error)
-    throw new Error("redis-server is not installed: apt-get install redis-server (.ci/run does)");
-  const redisPort = await freePort();
-  redisServer = spawn("redis-server", ["--port", String(redisPort), "--save", "", "--appendonly", "no"], {
-    stdio: "ignore",
-  });
-  redisUrl = `redis://127.0.0.1:${redisPort}`;
-  const probe = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0 });
-  probe.on("error", () => {});
-  await until("Redis answers", async () => (await probe.ping().catch(() => "")) === "PONG", 10_000);
-  probe.disconnect();
+  redisServer = await startRedis();
 
   standIn = await startStandIn();
   const { store } = standIn;
@@ -93,10 +74,10 @@ beforeAll(async () => {
     });
     expect(res.status).toBe(200);
   }
-  const redis = new Redis(redisUrl);
+  const redis = new Redis(redisServer.url);
   await until(
-    "A has recorded every pending evaluation",
-    async () => (await redis.hlen("agent-policy:pending")) === PRS,
+    "A has recorded every acknowledged evaluation",
+    async () => (await redis.hlen("agent-policy:next")) + (await redis.hlen("agent-policy:run")) === PRS,
     10_000,
   );
   redis.disconnect();
@@ -113,7 +94,7 @@ afterAll(async () => {
   replicaA?.kill("SIGKILL");
   await replicaB?.close();
   await standIn?.close();
-  redisServer?.kill();
+  redisServer?.stop();
 });
 
 it("finishes on replica B every evaluation replica A acknowledged before it was killed", async () => {
@@ -127,7 +108,9 @@ it("finishes on replica B every evaluation replica A acknowledged before it was 
     30_000,
   );
   await waitForIdle(replicaB?.url ?? "", 10_000);
-  const redis = new Redis(redisUrl);
-  expect(await redis.hlen("agent-policy:pending")).toBe(0);
+  const redis = new Redis(redisServer.url);
+  expect(await redis.hlen("agent-policy:next")).toBe(0);
+  expect(await redis.hlen("agent-policy:run")).toBe(0);
+  expect(await redis.keys("agent-policy:lease:*")).toEqual([]);
   redis.disconnect();
 }, 45_000);

@@ -1,39 +1,8 @@
 /** What the end-to-end tests read back from the stand-in: what a user would see on GitHub. */
-import { createServer } from "node:net";
 import type { Gate } from "../../demo/harness.js";
-import type {
-  CheckRunRecord,
-  Scenario,
-  StandIn,
-  StatusRecord,
-  Store,
-} from "../../tools/github-standin/index.js";
+import type { CheckRunRecord, Scenario, StatusRecord, Store } from "../../tools/github-standin/index.js";
 
-/** A port nothing listens on now, for a server process the test starts. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-/** The environment `npm start` reads, pointing the server at the stand-in (quiet logs). */
-export function serverEnv(standIn: StandIn, secret: string, port: number): Record<string, string> {
-  return {
-    APP_ID: String(standIn.appId),
-    PRIVATE_KEY: standIn.privateKey ?? "",
-    WEBHOOK_SECRET: secret,
-    GHE_HOST: standIn.host,
-    GHE_PROTOCOL: "http",
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    LOG_LEVEL: "fatal",
-  };
-}
+export { freePort, type Replica, serverEnv, startRedis, startReplica, until } from "../../demo/harness.js";
 
 /** The app's check runs on the scenario's PR head, oldest first. */
 export function runsOn(gate: Gate, scenario: Pick<Scenario, "repo" | "number">): CheckRunRecord[] {

@@ -11,6 +11,7 @@ import { distortReply, type Fault, Faults, faultMoment, faultReply } from "./fau
 import {
   type GraphQLRequest,
   githubGraphQLSchema,
+  isMutation,
   operationNameOf,
   readGraphQLRequest,
   runGraphQL,
@@ -124,6 +125,8 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     const method = (req.method ?? "GET").toUpperCase();
     const url = new URL(req.url ?? "/", "http://stand-in");
     const entry: LoggedRequest = {
+      at: Date.now(),
+      write: method !== "GET" && method !== "HEAD",
       method,
       path: url.pathname,
       query: url.search,
@@ -148,6 +151,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     const isGraphQL = method === "POST" && url.pathname === "/api/graphql";
     const graphqlRequest = isGraphQL && !badJson ? readGraphQLRequest(body) : null;
     entry.operationName = operationNameOf(graphqlRequest);
+    if (isGraphQL) entry.write = isMutation(graphqlRequest);
     const restPath = url.pathname.startsWith("/api/v3/")
       ? canonicalPath(store, url.pathname.slice("/api/v3".length))
       : null;

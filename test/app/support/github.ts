@@ -53,6 +53,8 @@ export async function testApp(
     // Background work outliving a test would hit the next test's mocks: tests that want it ask.
     maxRetries: 0,
     reconcileIntervalMs: 0,
+    // Writes a second apart would only make tests slow; the throttle's own tests space them.
+    writeSpacingMs: 0,
     ...options,
   });
   await probot.load(agent.app, { cwd: process.cwd(), addHandler: () => {} });

@@ -71,6 +71,12 @@ export function operationNameOf(request: GraphQLRequest | null): string | null {
   return getOperationAST(request.document)?.name?.value ?? null;
 }
 
+/** Whether the request's operation is a mutation (content-creating, like a REST write). */
+export function isMutation(request: GraphQLRequest | null): boolean {
+  if (!request?.document) return false;
+  return getOperationAST(request.document, request.operationName ?? undefined)?.operation === "mutation";
+}
+
 function formatError(error: GraphQLError): Record<string, unknown> {
   const json: Record<string, unknown> = { ...error.toJSON() };
   if (error.originalError instanceof GitHubGraphQLError) return { type: error.originalError.type, ...json };

@@ -1,0 +1,239 @@
+/**
+ * Pacing of each installation's GitHub requests by GitHub's published rules, and no stricter:
+ * - content-creating requests (POST, PATCH, PUT, DELETE, GraphQL mutations) go one at a time, each
+ *   at least `writeSpacingMs` after the previous one's answer ("Best practices for using the REST
+ *   API": wait at least one second between each request);
+ * - reads are not spaced (GitHub budgets them by points and an hourly rate), only limited to a few
+ *   at once, far under the 100 concurrent requests GitHub allows;
+ * - a rate-limit answer holds the installation's requests on that quota (core, graphql, search)
+ *   until the time GitHub named (`retry-after`, else `x-ratelimit-reset`, else one minute), and the
+ *   refused request is sent again once after the wait — only when the wait fits the call's budget;
+ *   otherwise GitHub's answer is passed on at once (the check says until when, and the evaluation's
+ *   retry waits for the reset), and a later call that cannot wait the hold out is sent for GitHub to
+ *   answer rather than refused here: a narrower limit than assumed must not cost the verdict's write.
+ * Installations are independent. Where write slots and holds are kept is the `Pacer`'s business:
+ * this process, or Redis for every replica (src/app/cluster.ts).
+ */
+import type { ProbotOctokit } from "probot";
+import { faultOf } from "../github/gather-errors.js";
+import { RequestTimeoutError } from "./requests.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** Why a request waited, for the metrics. */
+export type WaitReason = "write_spacing" | "read_concurrency" | "write_concurrency" | "rate_limit";
+
+/** Lets the next write go, `spacingMs` after now: call it once the write's answer is in. */
+export type Release = () => Promise<void>;
+
+/** A write's turn: how long it waited for it (spacing, a hold, another replica's write), and its release. */
+export interface Turn {
+  waitedMs: number;
+  release: Release;
+}
+
+export interface Pacer {
+  /**
+   * Takes `key`'s write turn: one write at a time, starting `spacingMs` after the previous one's
+   * answer and, when `holdKey` is given, not during that hold. Resolves once the write may go, or null (no turn taken)
+   * when that would take longer than `maxWaitMs`.
+   */
+  writeTurn(key: string, holdKey: string | null, spacingMs: number, maxWaitMs: number): Promise<Turn | null>;
+  /** Epoch ms until which GitHub asked `key` to wait (0: no hold). */
+  heldUntil(key: string): Promise<number>;
+  hold(key: string, until: number): Promise<void>;
+}
+
+/** Turns and holds of this process only (one replica); the Throttle's write lane makes the turns exclusive. */
+export class LocalPacer implements Pacer {
+  readonly #last = new Map<string, number>();
+  readonly #holds = new Map<string, number>();
+
+  async writeTurn(
+    key: string,
+    holdKey: string | null,
+    spacingMs: number,
+    maxWaitMs: number,
+  ): Promise<Turn | null> {
+    const hold = holdKey === null ? 0 : (this.#holds.get(holdKey) ?? 0);
+    const wait = Math.max((this.#last.get(key) ?? 0) + spacingMs, hold) - Date.now();
+    if (wait > maxWaitMs) return null;
+    if (wait > 0) await sleep(wait);
+    return {
+      waitedMs: Math.max(0, wait),
+      release: async () => {
+        this.#last.set(key, Date.now());
+      },
+    };
+  }
+
+  async heldUntil(key: string): Promise<number> {
+    const until = this.#holds.get(key) ?? 0;
+    if (until <= Date.now()) this.#holds.delete(key);
+    return until;
+  }
+
+  async hold(key: string, until: number): Promise<void> {
+    this.#holds.set(key, Math.max(until, this.#holds.get(key) ?? 0));
+  }
+}
+
+export interface ThrottleOptions {
+  pacer: Pacer;
+  /** Least time between the starts of two writes of one installation; GitHub asks for a second. */
+  writeSpacingMs: number;
+  /** Reads of one installation in flight at once, in this process. */
+  readConcurrency: number;
+  onWait: (reason: WaitReason, ms: number) => void;
+}
+
+interface RequestOptions {
+  method: string;
+  url: string;
+  query?: unknown;
+}
+
+export class Throttle {
+  readonly #reads = new Map<string, Lane>();
+  readonly #writes = new Map<string, Lane>();
+
+  constructor(readonly options: ThrottleOptions) {}
+
+  /**
+   * Paces `octokit`'s requests under `key` (the installation). `waitable` says how long the call
+   * being made may still wait; install this before the request budget, so its waits count in it.
+   */
+  install(octokit: Octokit, key: string, waitable: () => number): Octokit {
+    octokit.hook.wrap("request", async (request, raw) => {
+      const opts = raw as unknown as RequestOptions;
+      const write = isWrite(opts);
+      const send = async () => {
+        const lane = this.#lane(write ? this.#writes : this.#reads, key, write);
+        const release = await lane.acquire(this.options.onWait);
+        let next: Release | null = null;
+        try {
+          next = await this.#turn(opts, key, write, waitable());
+          return await request(raw);
+        } finally {
+          await next?.().catch(() => {});
+          release();
+        }
+      };
+      let answer: Awaited<ReturnType<typeof request>>;
+      try {
+        answer = await send();
+      } catch (error) {
+        if (!(await this.#waitable(error, opts, key, waitable()))) throw error;
+        return await send();
+      }
+      return (await this.#waitable(answer, opts, key, waitable())) ? await send() : answer;
+    });
+    return octokit;
+  }
+
+  /**
+   * Waits out a hold that fits the budget and, for a write, takes its turn (returned, to end once
+   * answered); fails at once, sending nothing, when the turn would come after the budget.
+   */
+  async #turn(opts: RequestOptions, key: string, write: boolean, budget: number): Promise<Release | null> {
+    const what = `GitHub ${opts.method} ${opts.url}`;
+    const { pacer, writeSpacingMs, onWait } = this.options;
+    const holdKey = `${key}:${resourceOf(opts)}`;
+    // A hold longer than the budget is not waited for: GitHub answers the request (and a retry of the
+    // evaluation waits for the reset), so the check can still say what happened.
+    const until = await pacer.heldUntil(holdKey);
+    const held = until - Date.now() <= budget ? until : 0;
+    if (write) {
+      const turn = await pacer.writeTurn(key, held > 0 ? holdKey : null, writeSpacingMs, budget);
+      if (turn === null) throw new RequestTimeoutError(`${what} (waiting for its turn to write)`, budget);
+      if (turn.waitedMs > 0) onWait(held > Date.now() ? "rate_limit" : "write_spacing", turn.waitedMs);
+      return turn.release;
+    }
+    if (held > Date.now()) {
+      onWait("rate_limit", held - Date.now());
+      await sleep(held - Date.now());
+    }
+    return null;
+  }
+
+  /** A rate limit: holds the installation; true when the call can wait it out and try once more. */
+  async #waitable(answer: unknown, opts: RequestOptions, key: string, budget: number): Promise<boolean> {
+    const fault = faultOf(answer) ?? graphqlRateLimit(answer);
+    if (fault?.kind !== "rate_limited") return false;
+    const until = fault.until ?? Date.now() + 60_000;
+    await this.options.pacer.hold(`${key}:${resourceOf(opts, answer)}`, until).catch(() => {});
+    return until - Date.now() <= budget;
+  }
+
+  #lane(lanes: Map<string, Lane>, key: string, write: boolean): Lane {
+    let lane = lanes.get(key);
+    if (!lane) {
+      lane = write
+        ? new Lane(1, "write_concurrency")
+        : new Lane(this.options.readConcurrency, "read_concurrency");
+      lanes.set(key, lane);
+    }
+    return lane;
+  }
+}
+
+/** A 200 GraphQL answer whose errors say RATE_LIMITED (the client throws only after this hook). */
+function graphqlRateLimit(answer: unknown): { kind: "rate_limited"; until?: number } | null {
+  const res = answer as { data?: { errors?: { type?: unknown }[] }; headers?: Record<string, unknown> };
+  if (!Array.isArray(res?.data?.errors) || !res.data.errors.some((e) => e?.type === "RATE_LIMITED"))
+    return null;
+  const reset = Number(res.headers?.["x-ratelimit-reset"]);
+  return Number.isFinite(reset) && reset > 0
+    ? { kind: "rate_limited", until: reset * 1000 }
+    : { kind: "rate_limited" };
+}
+
+/**
+ * The quota a request draws on: GitHub names it in `x-ratelimit-resource`; before an answer, the
+ * path says (GraphQL and search have their own, everything else is core).
+ */
+function resourceOf(opts: RequestOptions, answer?: unknown): string {
+  const named = (
+    answer as { response?: { headers?: Record<string, unknown> }; headers?: Record<string, unknown> }
+  )?.response?.headers?.["x-ratelimit-resource"];
+  if (named === "graphql" || named === "search" || named === "core") return named;
+  if (opts.url.endsWith("/graphql")) return "graphql";
+  return opts.url.includes("/search/") ? "search" : "core";
+}
+
+function isWrite(opts: RequestOptions): boolean {
+  if (opts.method === "GET" || opts.method === "HEAD") return false;
+  if (opts.method === "POST" && opts.url.endsWith("/graphql"))
+    return typeof opts.query !== "string" || /^\s*mutation\b/.test(opts.query);
+  return true;
+}
+
+/** A counting semaphore that reports how long an acquire waited. */
+class Lane {
+  #active = 0;
+  readonly #waiting: (() => void)[] = [];
+  constructor(
+    readonly size: number,
+    readonly reason: WaitReason,
+  ) {}
+
+  async acquire(onWait: ThrottleOptions["onWait"]): Promise<() => void> {
+    if (this.#active < this.size) this.#active++;
+    else {
+      const started = Date.now();
+      // A released slot passes straight to the next waiter, so #active stays as it is.
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+      onWait(this.reason, Date.now() - started);
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#active--;
+    };
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
