@@ -59,6 +59,15 @@ if ARGV[4] ~= '' then redis.call('HSET', KEYS[2], ARGV[3], ARGV[4]) end
 redis.call('DEL', KEYS[1])
 return false`;
 
+/** What arrived for a PR whose lease this replica holds, taken now rather than as a follow-up. */
+const REFRESH = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return false end
+local raw = redis.call('HGET', KEYS[2], ARGV[2])
+if not raw then return false end
+redis.call('HDEL', KEYS[2], ARGV[2])
+redis.call('HSET', KEYS[3], ARGV[2], raw)
+return raw`;
+
 /** Keeps the leases this replica still holds. */
 const RENEW = `
 local n = 0
@@ -113,6 +122,13 @@ const TURN_POLL_MS = 10;
 
 /** Longest a write turn is held: a replica that died holding one stops the installation's writes this long. */
 const TURN_TTL_MS = 15_000;
+
+/** Ms until an installation's next write could start (Redis' clock): a spacing while one is under way. */
+const UNTIL_WRITE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return tonumber(ARGV[1]) end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return math.max(0, tonumber(redis.call('GET', KEYS[2]) or '0') + tonumber(ARGV[1]) - now)`;
 
 const HOLD = `
 if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then
@@ -204,6 +220,14 @@ export class Cluster implements Pacer {
     return (JSON.parse(raw) as Entry).req;
   }
 
+  /** The newest request recorded for a PR this replica holds (null: none newer than the one it has). */
+  async refresh(key: string): Promise<EvaluationRequest | null> {
+    const raw = await this.#redis
+      .eval(REFRESH, 3, lease(key), NEXT, RUN, this.replica, key)
+      .catch((error: unknown) => this.#failed("reading a pull request's newest request", error, null));
+    return typeof raw === "string" ? (JSON.parse(raw) as Entry).req : null;
+  }
+
   /** Keeps this replica's leases; returns what no live replica holds and is due, for this one to take up. */
   async heartbeat(): Promise<{ key: string; req: EvaluationRequest }[]> {
     const held = [...this.#held].map(lease);
@@ -270,6 +294,15 @@ export class Cluster implements Pacer {
         return null;
       }
       await sleep(Math.min(TURN_POLL_MS, left));
+    }
+  }
+
+  async untilWrite(key: string, spacingMs: number): Promise<number> {
+    try {
+      return Number(await this.#redis.eval(UNTIL_WRITE, 2, `${P}turn:${key}`, `${P}wrote:${key}`, spacingMs));
+    } catch (error) {
+      this.onError("reading when the next write may go", error);
+      return this.#local.untilWrite(key, spacingMs);
     }
   }
 

@@ -8,6 +8,7 @@
  * and GraphQL call of the whole org fleet; `app.auth` keys throttling per installation.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { LRUCache } from "lru-cache";
 import pino, { type Logger } from "pino";
 import type { ApplicationFunction, Context, Probot, ProbotOctokit } from "probot";
 import { createAuditLog } from "../audit/log.js";
@@ -79,8 +80,17 @@ export interface AgentPolicy {
 
 /** Least time between two writes of one installation: GitHub's "wait at least one second". */
 export const WRITE_SPACING_MS = 1_000;
-/** Evaluations (and reads) of one installation at once, in one replica. */
-export const PER_INSTALLATION = 4;
+/**
+ * Evaluations (and reads) of one installation at once, in one replica. Its writes go one a second
+ * whatever this is; two keep the next evaluation read while one writes, and leave workers for the
+ * other installations instead of holding them in the write queue.
+ */
+export const PER_INSTALLATION = 2;
+/** Evaluations running at once in one replica; most of their time is spent waiting on GitHub. */
+export const CONCURRENCY = 32;
+
+/** How long before its installation's write turn an evaluation starts reading, until one has been timed. */
+const READ_LEAD_MS = 300;
 
 /** Default period of reconciliation. */
 export const RECONCILE_INTERVAL_MS = 10 * 60_000;
@@ -126,7 +136,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
   const metrics = new Metrics();
   let log: Logger = pino({ level: "silent" });
   const scheduler = new Scheduler({
-    concurrency: options.concurrency ?? 16,
+    concurrency: options.concurrency ?? CONCURRENCY,
     perGroup: options.perInstallation ?? PER_INSTALLATION,
     onError: (key, error) => log.error({ err: error, key }, "agent-policy job failed unexpectedly"),
   });
@@ -207,7 +217,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
      * An installation octokit bounded by a fresh budget, with a token the app checked (never a
      * malformed one) that is fetched again once on a 401; the token requests are bounded too.
      */
-    const octokitFor = async (installation: number): Promise<Session> => {
+    const octokitFor = async (installation: number, onWrite?: () => void): Promise<Session> => {
       const budget: RequestBudget = {
         timeoutMs: requestTimeoutMs,
         deadline: Date.now() + evaluationTimeoutMs,
@@ -224,11 +234,15 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
       });
       // Per installation: one organisation's burst never waits on another's. At most half a call's
       // time goes to waiting, so the call itself still fits.
-      throttle.install(raw, String(installation), () =>
-        Math.min(
-          requestTimeoutMs / 2,
-          budget.deadline === null ? requestTimeoutMs : budget.deadline - Date.now(),
-        ),
+      throttle.install(
+        raw,
+        String(installation),
+        () =>
+          Math.min(
+            requestTimeoutMs / 2,
+            budget.deadline === null ? requestTimeoutMs : budget.deadline - Date.now(),
+          ),
+        onWrite,
       );
       const refresh = async () => {
         token = await withTimeout(tokens.refused(installation, token), requestTimeoutMs, what);
@@ -238,6 +252,17 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
         budget,
       };
     };
+
+    /** A request waiting for its PR's evaluation, with what its caller asked for. */
+    interface Waiting {
+      req: EvaluationRequest;
+      attempt: number;
+      landed: (() => void) | undefined;
+      /** Whether it is recorded in Redis (false: Redis failed, or no Redis). */
+      submitted: Promise<boolean>;
+    }
+    /** Per PR key, the newest request not yet taken up by an evaluation in this process. */
+    const waiting = new Map<string, Waiting>();
 
     /**
      * Evaluates `req`'s PR in the background. `landed`: called once an evaluation of this request (or
@@ -253,68 +278,88 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
     ) => {
       const key = evaluationKey(req);
       const submitted = cluster && !recorded ? cluster.submit(key, req) : Promise.resolve(cluster !== null);
-      scheduler.schedule(
-        key,
-        async () => {
-          let current = req;
-          let tries = attempt;
-          let coordinated = false;
-          if (cluster) {
-            const start: Start = (await submitted) ? await cluster.begin(key) : { kind: "alone" };
-            if (start.kind === "busy" || start.kind === "none") {
-              log.debug(
-                { key, delivery: req.delivery, start: start.kind },
-                "evaluation left to the lease holder",
-              );
-              return;
-            }
-            if (start.kind === "run") {
-              coordinated = true;
-              current = start.req;
-            }
-          }
-          for (;;) {
-            const retry = await evaluateOnce(current);
-            const wait = retry
-              ? retryLater(key, current, tries, retry, current === req ? landed : undefined)
-              : null;
-            if (!retry) {
-              retries.cancel(key);
-              if (current.receivedAt !== undefined)
-                metrics.observe(
-                  "agent_policy_check_current_seconds",
-                  (Date.now() - current.receivedAt) / 1000,
-                );
-              if (current === req) landed?.();
-            }
-            // Another replica's event for this PR arrived meanwhile: evaluate its newest state now.
-            const follow =
-              coordinated && cluster
-                ? await cluster.finish(
-                    key,
-                    wait === null ? null : { req: current, notBefore: Date.now() + wait },
-                  )
-                : null;
-            if (!follow) return;
-            retries.cancel(key);
-            current = follow;
-            tries = 0;
-          }
-        },
-        String(req.installation),
-      );
+      waiting.set(key, { req, attempt, landed, submitted });
+      scheduler.schedule(key, () => evaluateKey(key), String(req.installation));
     };
+
+    /** Evaluates the PR of `key` until no newer request for it is left, here or (with Redis) anywhere. */
+    const evaluateKey = async (key: string): Promise<void> => {
+      let next: Waiting | undefined = waiting.get(key);
+      // Already taken up by the evaluation before this one, after its wait for the write turn.
+      if (!next) return;
+      waiting.delete(key);
+      let coordinated = false;
+      if (cluster) {
+        const start: Start = (await next.submitted) ? await cluster.begin(key) : { kind: "alone" };
+        if (start.kind === "busy" || start.kind === "none") {
+          log.debug(
+            { key, delivery: next.req.delivery, start: start.kind },
+            "evaluation left to the lease holder",
+          );
+          return;
+        }
+        coordinated = start.kind === "run";
+        if (start.kind === "run" && start.req.delivery !== next.req.delivery)
+          next = { req: start.req, attempt: 0, landed: undefined, submitted: next.submitted };
+      }
+      for (;;) {
+        const { installation } = next.req;
+        // Start reading just in time for the installation's next write, not long before it: the
+        // write could not go earlier, and what arrives meanwhile is then in this read.
+        await throttle.writeReady(String(installation), readLead.get(installation) ?? READ_LEAD_MS);
+        const newer = waiting.get(key);
+        if (newer) {
+          waiting.delete(key);
+          next = newer;
+        }
+        if (coordinated && cluster) {
+          const fresh = await cluster.refresh(key);
+          if (fresh && fresh.delivery !== next.req.delivery)
+            next = { req: fresh, attempt: 0, landed: undefined, submitted: next.submitted };
+        }
+        const { req, attempt, landed }: Waiting = next;
+        const retry = await evaluateOnce(req);
+        const wait: number | null = retry ? retryLater(key, req, attempt, retry, landed) : null;
+        if (!retry) {
+          retries.cancel(key);
+          if (req.receivedAt !== undefined)
+            metrics.observe("agent_policy_check_current_seconds", (Date.now() - req.receivedAt) / 1000);
+          landed?.();
+        }
+        // Another replica's event for this PR arrived meanwhile: evaluate its newest state now.
+        const follow: EvaluationRequest | null =
+          coordinated && cluster
+            ? await cluster.finish(key, wait === null ? null : { req, notBefore: Date.now() + wait })
+            : null;
+        if (!follow) return;
+        retries.cancel(key);
+        next = { req: follow, attempt: 0, landed: undefined, submitted: Promise.resolve(true) };
+      }
+    };
+
+    /** Per installation, how long an evaluation takes from its start to its first write, smoothed. */
+    const readLead = new LRUCache<number, number>({ max: 15_000 });
 
     /** One evaluation, authenticated as the installation; a retry when it did not land. */
     const evaluateOnce = async (req: EvaluationRequest): Promise<Retry | null> => {
+      const started = Date.now();
+      let wrote: number | null = null;
       let session: Session;
       try {
-        session = await octokitFor(req.installation);
+        session = await octokitFor(req.installation, () => {
+          wrote ??= Date.now();
+        });
       } catch (error) {
         auditUnreachable(req, error);
         return { reason: "no installation token" };
       }
-      return evaluatePullRequest(session.octokit, session.budget, req, env);
+      const retry = await evaluatePullRequest(session.octokit, session.budget, req, env);
+      if (wrote !== null) {
+        const took = (wrote as number) - started;
+        const before = readLead.get(req.installation);
+        readLead.set(req.installation, before === undefined ? took : Math.round(0.7 * before + 0.3 * took));
+      }
+      return retry;
     };
 
     /**

@@ -39,6 +39,8 @@ export interface Pacer {
    * when that would take longer than `maxWaitMs`.
    */
   writeTurn(key: string, holdKey: string | null, spacingMs: number, maxWaitMs: number): Promise<Turn | null>;
+  /** Ms until `key`'s next write could start: the spacing after the last one's answer, or one spacing while one is under way. */
+  untilWrite(key: string, spacingMs: number): Promise<number>;
   /** Epoch ms until which GitHub asked `key` to wait (0: no hold). */
   heldUntil(key: string): Promise<number>;
   hold(key: string, until: number): Promise<void>;
@@ -47,6 +49,7 @@ export interface Pacer {
 /** Turns and holds of this process only (one replica); the Throttle's write lane makes the turns exclusive. */
 export class LocalPacer implements Pacer {
   readonly #last = new Map<string, number>();
+  readonly #writing = new Set<string>();
   readonly #holds = new Map<string, number>();
 
   async writeTurn(
@@ -59,12 +62,19 @@ export class LocalPacer implements Pacer {
     const wait = Math.max((this.#last.get(key) ?? 0) + spacingMs, hold) - Date.now();
     if (wait > maxWaitMs) return null;
     if (wait > 0) await sleep(wait);
+    this.#writing.add(key);
     return {
       waitedMs: Math.max(0, wait),
       release: async () => {
+        this.#writing.delete(key);
         this.#last.set(key, Date.now());
       },
     };
+  }
+
+  async untilWrite(key: string, spacingMs: number): Promise<number> {
+    if (this.#writing.has(key)) return spacingMs;
+    return Math.max(0, (this.#last.get(key) ?? 0) + spacingMs - Date.now());
   }
 
   async heldUntil(key: string): Promise<number> {
@@ -100,13 +110,25 @@ export class Throttle {
   constructor(readonly options: ThrottleOptions) {}
 
   /**
+   * Waits until `leadMs` before installation `key` could write again (at most one spacing): for an
+   * evaluation to start reading just in time for its write turn.
+   */
+  async writeReady(key: string, leadMs: number): Promise<void> {
+    const { pacer, writeSpacingMs } = this.options;
+    const wait = Math.min(writeSpacingMs, await pacer.untilWrite(key, writeSpacingMs)) - leadMs;
+    if (wait > 0) await sleep(wait);
+  }
+
+  /**
    * Paces `octokit`'s requests under `key` (the installation). `waitable` says how long the call
    * being made may still wait; install this before the request budget, so its waits count in it.
+   * `onWrite` hears of each write as it asks for its turn.
    */
-  install(octokit: Octokit, key: string, waitable: () => number): Octokit {
+  install(octokit: Octokit, key: string, waitable: () => number, onWrite?: () => void): Octokit {
     octokit.hook.wrap("request", async (request, raw) => {
       const opts = raw as unknown as RequestOptions;
       const write = isWrite(opts);
+      if (write) onWrite?.();
       const send = async () => {
         const lane = this.#lane(write ? this.#writes : this.#reads, key, write);
         const release = await lane.acquire(this.options.onWait);

@@ -1,8 +1,8 @@
 /**
  * With REDIS_URL, what one replica acknowledged survives its death: replica A (a real server
  * process) acknowledges a burst of webhooks while GitHub holds its reads, is killed with SIGKILL,
- * and replica B picks up A's pending evaluations from Redis and writes every check run.
- * Reconciliation is off in both, so only the shared queue can have recovered them.
+ * and replica B takes up from Redis what A acknowledged or was evaluating (A's leases lapse) and
+ * writes every check run. Reconciliation is off in both, so only Redis can have recovered them.
  * `.ci/run` installs redis-server; this test starts its own on a free port.
  */
 import { type ChildProcess, spawn } from "node:child_process";
