@@ -87,11 +87,13 @@ function review(store: Store, pr: Pr, step: number): ScenarioEvent {
   };
 }
 
-/** Ms from `at` to the first decision on `pr` that covers `deliveries` (any of them, or a later one). */
-function coveredAfter(decisions: Record[], pr: Pr, covering: Set<string>, at: number): number | null {
+/**
+ * Ms from `at` to the first decision on `pr` that covers `delivery`: an evaluation records the
+ * newest delivery it took up, and it reads the PR after that one arrived.
+ */
+function coveredAfter(decisions: Record[], pr: Pr, delivery: string, at: number): number | null {
   for (const d of decisions)
-    if (d.repository === pr.repo && d.pr === pr.number && covering.has(String(d.delivery)))
-      return Number(d.time) - at;
+    if (d.repository === pr.repo && d.pr === pr.number && d.delivery === delivery) return Number(d.time) - at;
   return null;
 }
 
@@ -116,27 +118,32 @@ async function send(url: string, secret: string, event: ScenarioEvent, id = rand
   return id;
 }
 
-async function idlePr(): Promise<Result> {
+/** Runs `measure` on a fresh server and stand-in. */
+async function onGate(measure: (gate: Gate) => Promise<Result>): Promise<Result> {
   const gate = await startGate();
   try {
+    return await measure(gate);
+  } finally {
+    await gate.close();
+  }
+}
+
+const idlePr = () =>
+  onGate(async (gate) => {
     const prs = seed(gate.standIn.store, 20, 1, "idle");
     const latencies: number[] = [];
     for (const pr of prs) {
       const at = Date.now();
       const id = await send(gate.webhookUrl, gate.secret, opened(gate.standIn.store, pr));
       await gate.settle();
-      const ms = coveredAfter(sortedDecisions(gate.audit), pr, new Set([id]), at);
+      const ms = coveredAfter(sortedDecisions(gate.audit), pr, id, at);
       if (ms !== null) latencies.push(ms);
     }
     return result("(a) one event on an idle PR", gate, latencies, prs.length);
-  } finally {
-    await gate.close();
-  }
-}
+  });
 
-async function burst(): Promise<Result> {
-  const gate = await startGate();
-  try {
+const burst = () =>
+  onGate(async (gate) => {
     const { store } = gate.standIn;
     const prs = seed(store, 10, 1, "burst");
     const latencies: number[] = [];
@@ -151,18 +158,14 @@ async function burst(): Promise<Result> {
         ids.push(await send(gate.webhookUrl, gate.secret, review(store, pr, step)));
       }
       await gate.settle();
-      const ms = coveredAfter(sortedDecisions(gate.audit), pr, new Set(ids.slice(-1)), last);
+      const ms = coveredAfter(sortedDecisions(gate.audit), pr, ids.at(-1) as string, last);
       if (ms !== null) latencies.push(ms);
     }
     return result("(b) a burst of 20 events on one PR, from the last", gate, latencies, prs.length);
-  } finally {
-    await gate.close();
-  }
-}
+  });
 
-async function allAtOnce(): Promise<Result> {
-  const gate = await startGate();
-  try {
+const allAtOnce = () =>
+  onGate(async (gate) => {
     const prs = seed(gate.standIn.store, 10, 5, "org");
     const at = Date.now();
     const ids = await Promise.all(
@@ -171,14 +174,11 @@ async function allAtOnce(): Promise<Result> {
     await gate.settle(120_000);
     const decisions = sortedDecisions(gate.audit);
     const latencies = prs.flatMap((pr, i) => {
-      const ms = coveredAfter(decisions, pr, new Set([ids[i] as string]), at);
+      const ms = coveredAfter(decisions, pr, ids[i] as string, at);
       return ms === null ? [] : [ms];
     });
     return result("(c) 10 installations × 5 PRs at once", gate, latencies, prs.length);
-  } finally {
-    await gate.close();
-  }
-}
+  });
 
 async function twoReplicas(): Promise<Result> {
   const redis = await startRedis();
@@ -219,7 +219,7 @@ async function twoReplicas(): Promise<Result> {
     shared.disconnect();
     const decisions = sortedDecisions(replicas.flatMap((r) => r.audit));
     const latencies = prs.flatMap((pr, i) => {
-      const ms = coveredAfter(decisions, pr, new Set([ids[i] as string]), at);
+      const ms = coveredAfter(decisions, pr, ids[i] as string, at);
       return ms === null ? [] : [ms];
     });
     const runs = standIn.store.ownCheckRuns().length - warm.length;

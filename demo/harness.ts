@@ -128,10 +128,10 @@ export async function until(what: string, done: () => boolean | Promise<boolean>
 }
 
 /** A real redis-server (from Debian; `.ci/run` installs it) on a free port, without persistence. */
-export async function startRedis(): Promise<{ url: string; stop(): void }> {
+export async function startRedis(port?: number): Promise<{ url: string; stop(): void }> {
   if (spawnSync("redis-server", ["--version"]).error)
     throw new Error("redis-server is not installed: apt-get install redis-server (.ci/run does)");
-  const port = await freePort();
+  port ??= await freePort();
   const server = spawn("redis-server", ["--port", String(port), "--save", "", "--appendonly", "no"], {
     stdio: "ignore",
   });

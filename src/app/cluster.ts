@@ -17,7 +17,7 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import type { EvaluationRequest } from "./pipeline.js";
-import { LocalPacer, type Pacer, type Turn } from "./throttle.js";
+import { LocalPacer, type Pacer, sleep, type Turn } from "./throttle.js";
 
 const P = "agent-policy:";
 const NEXT = `${P}next`;
@@ -61,12 +61,13 @@ return false`;
 
 /** What arrived for a PR whose lease this replica holds, taken now rather than as a follow-up. */
 const REFRESH = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return false end
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'lost'} end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
 local raw = redis.call('HGET', KEYS[2], ARGV[2])
-if not raw then return false end
+if not raw then return {'same'} end
 redis.call('HDEL', KEYS[2], ARGV[2])
 redis.call('HSET', KEYS[3], ARGV[2], raw)
-return raw`;
+return {'newer', raw}`;
 
 /** Keeps the leases this replica still holds. */
 const RENEW = `
@@ -117,6 +118,11 @@ redis.call('SET', KEYS[2], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1`;
 
+const COMMAND_TIMEOUT_MS = 2_000;
+
+/** Longest a head commit's lock is held: finding and writing a run is a few bounded calls. */
+const HEAD_LOCK_TTL_MS = 60_000;
+
 /** How often a replica asks again while another one writes for the installation. */
 const TURN_POLL_MS = 10;
 
@@ -163,7 +169,13 @@ export class Cluster implements Pacer {
     readonly onError: (what: string, error: unknown) => void,
   ) {
     // Commands fail fast instead of queueing while Redis is down: the replica then carries on alone.
-    this.#redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+    // A command that gets no answer in 2 s counts as failed, like one Redis refused.
+    this.#redis = new Redis(url, {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      lazyConnect: true,
+      commandTimeout: COMMAND_TIMEOUT_MS,
+    });
     this.#redis.on("error", () => {});
   }
 
@@ -220,12 +232,25 @@ export class Cluster implements Pacer {
     return (JSON.parse(raw) as Entry).req;
   }
 
-  /** The newest request recorded for a PR this replica holds (null: none newer than the one it has). */
-  async refresh(key: string): Promise<EvaluationRequest | null> {
-    const raw = await this.#redis
-      .eval(REFRESH, 3, lease(key), NEXT, RUN, this.replica, key)
-      .catch((error: unknown) => this.#failed("reading a pull request's newest request", error, null));
-    return typeof raw === "string" ? (JSON.parse(raw) as Entry).req : null;
+  /**
+   * Before an evaluation reads: the newest request recorded for a PR this replica holds ("newer"),
+   * none newer than the one it has ("same"), or "lost" — its lease lapsed and another replica may
+   * have taken the PR up, so this one must not go on. Redis failing counts as "same".
+   */
+  async refresh(key: string): Promise<{ kind: "newer"; req: EvaluationRequest } | { kind: "same" | "lost" }> {
+    let answer: [string, string?];
+    try {
+      answer = (await this.#redis.eval(REFRESH, 3, lease(key), NEXT, RUN, this.replica, key, this.ttlMs)) as [
+        string,
+        string?,
+      ];
+    } catch (error) {
+      return this.#failed("reading a pull request's newest request", error, { kind: "same" });
+    }
+    const [kind, raw] = answer;
+    if (kind === "newer" && raw !== undefined) return { kind, req: (JSON.parse(raw) as Entry).req };
+    if (kind === "lost") this.#held.delete(key);
+    return { kind: kind === "lost" ? "lost" : "same" };
   }
 
   /** Keeps this replica's leases; returns what no live replica holds and is due, for this one to take up. */
@@ -243,11 +268,11 @@ export class Cluster implements Pacer {
   async locked<T>(name: string, job: () => Promise<T>): Promise<T> {
     const key = `${P}lock:${name}`;
     const token = randomUUID();
-    const deadline = Date.now() + this.ttlMs;
-    // A holder that died lets go when its lock lapses (ttlMs); past that, go on rather than wait forever.
+    const deadline = Date.now() + HEAD_LOCK_TTL_MS;
+    // A holder that died lets go when its lock lapses; past that, go on rather than wait forever.
     for (;;) {
       const taken = await this.#redis
-        .set(key, token, "PX", this.ttlMs, "NX")
+        .set(key, token, "PX", HEAD_LOCK_TTL_MS, "NX")
         .catch((error: unknown) => this.#failed(`taking the lock ${name}`, error, "OK"));
       if (taken === "OK" || Date.now() >= deadline) break;
       await sleep(20);
@@ -264,36 +289,45 @@ export class Cluster implements Pacer {
     holdKey: string | null,
     spacingMs: number,
     maxWaitMs: number,
+    signal?: AbortSignal,
   ): Promise<Turn | null> {
-    const keys = [`${P}turn:${key}`, `${P}wrote:${key}`, `${P}hold:${holdKey ?? ""}`];
+    const [turn, wrote, hold] = [`${P}turn:${key}`, `${P}wrote:${key}`, `${P}hold:${holdKey ?? ""}`];
     const token = randomUUID();
     const started = Date.now();
+    const unlock = () => this.#redis.eval(UNLOCK, 1, turn, token).catch(() => {});
     for (;;) {
       let wait: number;
       try {
-        wait = Number(await this.#redis.eval(TURN, 3, ...keys, token, TURN_TTL_MS, spacingMs, Date.now()));
+        wait = Number(
+          await this.#redis.eval(TURN, 3, turn, wrote, hold, token, TURN_TTL_MS, spacingMs, Date.now()),
+        );
       } catch (error) {
         this.onError("taking a write turn", error);
-        return this.#local.writeTurn(key, holdKey, spacingMs, maxWaitMs);
+        return this.#local.writeTurn(key, holdKey, spacingMs, maxWaitMs, signal);
       }
       const left = maxWaitMs - (Date.now() - started);
       if (wait >= 0 && wait <= left) {
-        if (wait > 0) await sleep(wait);
-        const release = async () => {
-          await this.#redis
-            .eval(TURN_DONE, 2, keys[0] as string, keys[1] as string, token)
-            .catch((error: unknown) => {
-              this.onError("ending a write turn", error);
-            });
+        try {
+          if (wait > 0) await sleep(wait, signal);
+        } catch (error) {
+          await unlock();
+          throw error;
+        }
+        const release = async (sent: boolean) => {
+          if (!sent) return void (await unlock());
+          this.#local.wrote(key, Date.now());
+          await this.#redis.eval(TURN_DONE, 2, turn, wrote, token).catch((error: unknown) => {
+            this.onError("ending a write turn", error);
+          });
         };
         return { waitedMs: Date.now() - started, release };
       }
       if (wait >= 0 || left <= 0) {
         // Taken, but too long to wait: let the others go.
-        if (wait >= 0) await this.#redis.eval(UNLOCK, 1, keys[0] as string, token).catch(() => {});
+        if (wait >= 0) await unlock();
         return null;
       }
-      await sleep(Math.min(TURN_POLL_MS, left));
+      await sleep(Math.min(TURN_POLL_MS, left), signal);
     }
   }
 
@@ -332,5 +366,3 @@ export class Cluster implements Pacer {
     return fallback;
   }
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -3,9 +3,9 @@
  * requests the event concerns and schedules their evaluation, then returns — the webhook is
  * acknowledged at once and the evaluation runs in the background, coalesced per PR.
  *
- * Every evaluation uses an octokit from `app.auth(installationId)`, not `context.octokit`: Probot's
- * event octokit shares one throttle key across all installations, which serialises every write
- * and GraphQL call of the whole org fleet; `app.auth` keys throttling per installation.
+ * Every evaluation uses an installation octokit the app builds (its own token, its own pacing per
+ * installation: src/app/throttle.ts), not `context.octokit`, so one organisation's requests never
+ * wait on another's.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LRUCache } from "lru-cache";
@@ -177,22 +177,26 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
     };
 
     if (options.redisUrl) {
-      const shared = new Cluster(options.redisUrl, options.replicaTtlMs ?? 30_000, (what, error) =>
+      // One line per step every 10 s at most: while Redis is down, every evaluation would say it.
+      const said = new Map<string, number>();
+      const shared = new Cluster(options.redisUrl, options.replicaTtlMs ?? 30_000, (what, error) => {
+        if (Date.now() - (said.get(what) ?? 0) < 10_000) return;
+        said.set(what, Date.now());
         log.warn(
           { reason: errorReason(error) },
           `agent-policy could not reach Redis (${what}); this replica goes on alone`,
-        ),
-      );
+        );
+      });
+      cluster = shared;
       try {
         await shared.start();
-        cluster = shared;
       } catch (error) {
-        // Evaluations do not need Redis: without it this replica paces and coalesces on its own.
+        // Evaluations do not need Redis: until it answers (the client keeps reconnecting), this
+        // replica paces and coalesces on its own.
         log.error(
           { reason: errorReason(error) },
-          "agent-policy could not connect to Redis: running uncoordinated",
+          "agent-policy could not connect to Redis yet: running uncoordinated until it answers",
         );
-        void shared.close();
       }
     }
     const throttle = new Throttle({
@@ -232,8 +236,9 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
         throttle: { enabled: false },
         retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
       });
-      // Per installation: one organisation's burst never waits on another's. At most half a call's
-      // time goes to waiting, so the call itself still fits.
+      // Per installation: one organisation's burst never waits on another's. A call's waits (a
+      // hold, its write turn, a retry after a rate limit) take at most half its time in all, so
+      // the call itself still fits; the budget's abort ends any wait.
       throttle.install(
         raw,
         String(installation),
@@ -314,12 +319,20 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
         }
         if (coordinated && cluster) {
           const fresh = await cluster.refresh(key);
-          if (fresh && fresh.delivery !== next.req.delivery)
-            next = { req: fresh, attempt: 0, landed: undefined, submitted: next.submitted };
+          if (fresh.kind === "lost") {
+            log.warn(
+              { key },
+              "agent-policy lost a pull request's lease (Redis heartbeats failed); another replica evaluates it",
+            );
+            return;
+          }
+          if (fresh.kind === "newer" && fresh.req.delivery !== next.req.delivery)
+            next = { req: fresh.req, attempt: 0, landed: undefined, submitted: next.submitted };
         }
         const { req, attempt, landed }: Waiting = next;
         const retry = await evaluateOnce(req);
-        const wait: number | null = retry ? retryLater(key, req, attempt, retry, landed) : null;
+        // Coordinated, the retry is kept in Redis by `finish` below; alone, it is recorded afresh.
+        const wait: number | null = retry ? retryLater(key, req, attempt, retry, coordinated, landed) : null;
         if (!retry) {
           retries.cancel(key);
           if (req.receivedAt !== undefined)
@@ -372,10 +385,11 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
       req: EvaluationRequest,
       attempt: number,
       retry: Retry,
+      recorded: boolean,
       landed?: () => void,
     ): number | null => {
       const wait = retries.later(key, attempt, retry.notBefore, () => {
-        if (!scheduler.busy(key)) scheduleEvaluation(req, attempt + 1, landed, cluster !== null);
+        if (!scheduler.busy(key)) scheduleEvaluation(req, attempt + 1, landed, recorded);
       });
       const fields = { key, delivery: req.delivery, reason: retry.reason, attempt: attempt + 1 };
       if (wait === null) {
@@ -697,7 +711,6 @@ function scopeOf(req: EvaluationRequest) {
   };
 }
 
-/** Open PRs of this repository from a REST list, ignoring anything malformed. */
 /**
  * The repositories whose open PRs a default-branch push re-evaluates, and why: the pushed one when
  * its policy file changed (or the push cannot be inspected); every repository whose policy is
@@ -724,6 +737,7 @@ function pushReevaluations(
   return [...out.values()];
 }
 
+/** Open PRs of this repository from a REST list, ignoring anything malformed. */
 function openPulls(data: unknown, owner: string, repo: string): { target: PrTarget; hint: Hint }[] {
   if (!Array.isArray(data)) throw new Error("GitHub returned a malformed pull request list");
   const fullName = `${owner}/${repo}`.toLowerCase();

@@ -23,8 +23,11 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 /** Why a request waited, for the metrics. */
 export type WaitReason = "write_spacing" | "read_concurrency" | "write_concurrency" | "rate_limit";
 
-/** Lets the next write go, `spacingMs` after now: call it once the write's answer is in. */
-export type Release = () => Promise<void>;
+/**
+ * Lets the next write go: `spacingMs` after now when this one was sent (call it once its answer is
+ * in), at once when it was not (the call was given up before it went).
+ */
+export type Release = (sent: boolean) => Promise<void>;
 
 /** A write's turn: how long it waited for it (spacing, a hold, another replica's write), and its release. */
 export interface Turn {
@@ -38,7 +41,13 @@ export interface Pacer {
    * answer and, when `holdKey` is given, not during that hold. Resolves once the write may go, or null (no turn taken)
    * when that would take longer than `maxWaitMs`.
    */
-  writeTurn(key: string, holdKey: string | null, spacingMs: number, maxWaitMs: number): Promise<Turn | null>;
+  writeTurn(
+    key: string,
+    holdKey: string | null,
+    spacingMs: number,
+    maxWaitMs: number,
+    signal?: AbortSignal,
+  ): Promise<Turn | null>;
   /** Ms until `key`'s next write could start: the spacing after the last one's answer, or one spacing while one is under way. */
   untilWrite(key: string, spacingMs: number): Promise<number>;
   /** Epoch ms until which GitHub asked `key` to wait (0: no hold). */
@@ -57,19 +66,25 @@ export class LocalPacer implements Pacer {
     holdKey: string | null,
     spacingMs: number,
     maxWaitMs: number,
+    signal?: AbortSignal,
   ): Promise<Turn | null> {
     const hold = holdKey === null ? 0 : (this.#holds.get(holdKey) ?? 0);
     const wait = Math.max((this.#last.get(key) ?? 0) + spacingMs, hold) - Date.now();
     if (wait > maxWaitMs) return null;
-    if (wait > 0) await sleep(wait);
+    if (wait > 0) await sleep(wait, signal);
     this.#writing.add(key);
     return {
       waitedMs: Math.max(0, wait),
-      release: async () => {
+      release: async (sent) => {
         this.#writing.delete(key);
-        this.#last.set(key, Date.now());
+        if (sent) this.#last.set(key, Date.now());
       },
     };
+  }
+
+  /** What a replica that lost Redis knows of the last write: the spacing goes on from there. */
+  wrote(key: string, at: number): void {
+    this.#last.set(key, Math.max(at, this.#last.get(key) ?? 0));
   }
 
   async untilWrite(key: string, spacingMs: number): Promise<number> {
@@ -90,7 +105,7 @@ export class LocalPacer implements Pacer {
 
 export interface ThrottleOptions {
   pacer: Pacer;
-  /** Least time between the starts of two writes of one installation; GitHub asks for a second. */
+  /** Least time from one write's answer to the next write of the installation; GitHub asks for a second. */
   writeSpacingMs: number;
   /** Reads of one installation in flight at once, in this process. */
   readConcurrency: number;
@@ -101,6 +116,8 @@ interface RequestOptions {
   method: string;
   url: string;
   query?: unknown;
+  /** The request budget's (src/app/requests.ts): aborted when the call runs out of time. */
+  request?: { signal?: AbortSignal };
 }
 
 export class Throttle {
@@ -120,24 +137,31 @@ export class Throttle {
   }
 
   /**
-   * Paces `octokit`'s requests under `key` (the installation). `waitable` says how long the call
-   * being made may still wait; install this before the request budget, so its waits count in it.
-   * `onWrite` hears of each write as it asks for its turn.
+   * Paces `octokit`'s requests under `key` (the installation). `waitable` says how long a call may
+   * wait in all (for a hold, a write turn, a retry after a rate limit); install this before the
+   * request budget, whose abort signal ends any wait here. `onWrite` hears of each write as it asks
+   * for its turn.
    */
   install(octokit: Octokit, key: string, waitable: () => number, onWrite?: () => void): Octokit {
     octokit.hook.wrap("request", async (request, raw) => {
       const opts = raw as unknown as RequestOptions;
+      const signal = opts.request?.signal;
+      const deadline = Date.now() + waitable();
+      const left = () => deadline - Date.now();
       const write = isWrite(opts);
       if (write) onWrite?.();
       const send = async () => {
         const lane = this.#lane(write ? this.#writes : this.#reads, key, write);
-        const release = await lane.acquire(this.options.onWait);
-        let next: Release | null = null;
+        const release = await lane.acquire(this.options.onWait, signal);
+        let turn: Release | null = null;
+        let sent = false;
         try {
-          next = await this.#turn(opts, key, write, waitable());
+          turn = await this.#turn(opts, key, write, left(), signal);
+          signal?.throwIfAborted();
+          sent = true;
           return await request(raw);
         } finally {
-          await next?.().catch(() => {});
+          await turn?.(sent).catch(() => {});
           release();
         }
       };
@@ -145,10 +169,10 @@ export class Throttle {
       try {
         answer = await send();
       } catch (error) {
-        if (!(await this.#waitable(error, opts, key, waitable()))) throw error;
+        if (!(await this.#waitable(error, opts, key, left()))) throw error;
         return await send();
       }
-      return (await this.#waitable(answer, opts, key, waitable())) ? await send() : answer;
+      return (await this.#waitable(answer, opts, key, left())) ? await send() : answer;
     });
     return octokit;
   }
@@ -157,7 +181,13 @@ export class Throttle {
    * Waits out a hold that fits the budget and, for a write, takes its turn (returned, to end once
    * answered); fails at once, sending nothing, when the turn would come after the budget.
    */
-  async #turn(opts: RequestOptions, key: string, write: boolean, budget: number): Promise<Release | null> {
+  async #turn(
+    opts: RequestOptions,
+    key: string,
+    write: boolean,
+    budget: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Release | null> {
     const what = `GitHub ${opts.method} ${opts.url}`;
     const { pacer, writeSpacingMs, onWait } = this.options;
     const holdKey = `${key}:${resourceOf(opts)}`;
@@ -165,15 +195,16 @@ export class Throttle {
     // evaluation waits for the reset), so the check can still say what happened.
     const until = await pacer.heldUntil(holdKey);
     const held = until - Date.now() <= budget ? until : 0;
+    const holding = held > Date.now();
     if (write) {
-      const turn = await pacer.writeTurn(key, held > 0 ? holdKey : null, writeSpacingMs, budget);
+      const turn = await pacer.writeTurn(key, holding ? holdKey : null, writeSpacingMs, budget, signal);
       if (turn === null) throw new RequestTimeoutError(`${what} (waiting for its turn to write)`, budget);
-      if (turn.waitedMs > 0) onWait(held > Date.now() ? "rate_limit" : "write_spacing", turn.waitedMs);
+      if (turn.waitedMs > 0) onWait(holding ? "rate_limit" : "write_spacing", turn.waitedMs);
       return turn.release;
     }
-    if (held > Date.now()) {
+    if (holding) {
       onWait("rate_limit", held - Date.now());
-      await sleep(held - Date.now());
+      await sleep(held - Date.now(), signal);
     }
     return null;
   }
@@ -215,9 +246,9 @@ function graphqlRateLimit(answer: unknown): { kind: "rate_limited"; until?: numb
  * path says (GraphQL and search have their own, everything else is core).
  */
 function resourceOf(opts: RequestOptions, answer?: unknown): string {
-  const named = (
-    answer as { response?: { headers?: Record<string, unknown> }; headers?: Record<string, unknown> }
-  )?.response?.headers?.["x-ratelimit-resource"];
+  const named = (answer as { response?: { headers?: Record<string, unknown> } })?.response?.headers?.[
+    "x-ratelimit-resource"
+  ];
   if (named === "graphql" || named === "search" || named === "core") return named;
   if (opts.url.endsWith("/graphql")) return "graphql";
   return opts.url.includes("/search/") ? "search" : "core";
@@ -239,12 +270,24 @@ class Lane {
     readonly reason: WaitReason,
   ) {}
 
-  async acquire(onWait: ThrottleOptions["onWait"]): Promise<() => void> {
+  async acquire(onWait: ThrottleOptions["onWait"], signal?: AbortSignal): Promise<() => void> {
     if (this.#active < this.size) this.#active++;
     else {
+      signal?.throwIfAborted();
       const started = Date.now();
       // A released slot passes straight to the next waiter, so #active stays as it is.
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+      await new Promise<void>((resolve, reject) => {
+        const waiter = () => {
+          signal?.removeEventListener("abort", abort);
+          resolve();
+        };
+        const abort = () => {
+          this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
+          reject(signal?.reason);
+        };
+        signal?.addEventListener("abort", abort, { once: true });
+        this.#waiting.push(waiter);
+      });
       onWait(this.reason, Date.now() - started);
     }
     let released = false;
@@ -258,4 +301,18 @@ class Lane {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or rejects as soon as `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const abort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", abort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", abort, { once: true });
+  });
+}

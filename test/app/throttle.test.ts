@@ -103,6 +103,32 @@ describe("pacing", () => {
   });
 });
 
+it("lets a call its budget gave up leave the write queue at once, without taking a turn", async () => {
+  const { octokit } = throttled("7");
+  const log: { at: number; end: number }[] = [];
+  for (let i = 0; i < 2; i++) timed(nock(API).post("/repos/o/r/check-runs"), log);
+  const write = (signal?: AbortSignal) =>
+    octokit.request("POST /repos/{owner}/{repo}/check-runs", {
+      owner: "o",
+      repo: "r",
+      name: "c",
+      head_sha: "a",
+      request: signal ? { signal } : {},
+    });
+  await write();
+  const abandoned = new AbortController();
+  const given = write(abandoned.signal);
+  setTimeout(() => abandoned.abort(new Error("budget spent")), 50);
+  const started = Date.now();
+  await expect(given).rejects.toThrow("budget spent");
+  expect(Date.now() - started).toBeLessThan(SPACING / 2);
+  // The next write goes a spacing after the first one's answer, not after the abandoned one's turn.
+  await write();
+  expect(log).toHaveLength(2);
+  const [first, second] = log as unknown as [{ end: number }, { at: number }];
+  expect(second.at - first.end).toBeLessThan(SPACING + 100);
+});
+
 describe("rate limits", () => {
   it("waits out a 429's retry-after and sends the request once more", async () => {
     const { octokit, waits } = throttled("4");
