@@ -8,13 +8,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
-import pino from "pino";
 import { createNodeMiddleware, createProbot } from "probot";
 import { type AgentPolicyOptions, createAgentPolicy } from "../app/index.js";
 import { MAX_TIMER_MS } from "../app/retries.js";
-
-/** GitHub caps webhook payloads at 25 MB. */
-const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
+import { createLogger } from "./log.js";
+import { webhookIntake } from "./webhooks.js";
 
 export class StartupError extends Error {
   override name = "StartupError";
@@ -65,7 +63,7 @@ export function checkEnvironment(env: Env): void {
 export async function startServer(env: Env, options: AgentPolicyOptions = {}): Promise<RunningServer> {
   checkEnvironment(env);
   const level = (env.LOG_LEVEL ?? "info") as LogLevel;
-  const log = pino({ name: "agent-policy", level });
+  const log = createLogger({ name: "agent-policy", level });
   const appId = Number(env.APP_ID);
   let probot: ReturnType<typeof createProbot>;
   try {
@@ -81,31 +79,22 @@ export async function startServer(env: Env, options: AgentPolicyOptions = {}): P
   const reconcile =
     env.RECONCILE_INTERVAL_MS === undefined ? {} : { reconcileIntervalMs: Number(env.RECONCILE_INTERVAL_MS) };
   const agent = createAgentPolicy({
+    audit: createLogger({ name: "agent-policy-audit", level: "info" }),
     ...(Number.isInteger(appId) && appId > 0 ? { appId } : {}),
     ...reconcile,
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     ...(env.REPLICA_TTL_MS === undefined ? {} : { replicaTtlMs: Number(env.REPLICA_TTL_MS) }),
     ...options,
   });
-  const middleware = await createNodeMiddleware(agent.app, {
-    probot,
-    webhooksPath: env.WEBHOOK_PATH || "/api/github/webhooks",
-  });
+  const webhooksPath = env.WEBHOOK_PATH || "/api/github/webhooks";
+  // Probot's middleware serves the app's own routes (/healthz, /metrics); deliveries go through our
+  // intake, which checks the signature before anything is parsed or logged.
+  const middleware = await createNodeMiddleware(agent.app, { probot, webhooksPath });
+  const intake = webhookIntake(probot, env.WEBHOOK_SECRET ?? "development", log);
   const server: Server = createServer((req, res) => {
-    // The webhook middleware buffers the whole body before checking its signature: refuse bodies
-    // GitHub would never send (its payloads are capped at 25 MB) so a stranger cannot exhaust memory.
-    if (req.method === "POST") {
-      const length = Number(req.headers["content-length"]);
-      if (!Number.isInteger(length) || length > MAX_WEBHOOK_BYTES) {
-        const [status, error] = Number.isInteger(length)
-          ? [413, "payload too large"]
-          : [411, "length required"];
-        res
-          .writeHead(status, { "content-type": "application/json", connection: "close" })
-          .end(JSON.stringify({ error }));
-        req.destroy();
-        return;
-      }
+    if (req.method === "POST" && (req.url ?? "").split("?")[0] === webhooksPath) {
+      void intake(req, res);
+      return;
     }
     void middleware(req, res, () => {
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));

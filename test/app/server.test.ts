@@ -90,7 +90,7 @@ describe("the running server", () => {
     const payload = pullRequestEvent("opened");
     delete payload.installation;
     expect((await signedPost(server.url, payload)).status).toBe(200);
-    expect((await signedPost(server.url, payload, "development")).status).toBe(400);
+    expect((await signedPost(server.url, payload, "development")).status).toBe(401);
 
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toContain('agent_policy_webhooks_received_total{event="pull_request"} 1');

@@ -1,0 +1,38 @@
+/** The server's loggers never write a credential, whether it sits in a named field, a message or an error. */
+import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
+import { expect, it } from "vitest";
+import { createLogger } from "../../src/server/log.js";
+
+function capture() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { log: createLogger({ name: "test", level: "info" }, stream), lines };
+}
+
+const githubToken = `ghp_${randomBytes(18).toString("hex")}`;
+const awsKey = `AKIA${randomBytes(8).toString("hex").toUpperCase()}`;
+
+it("censors credential fields by name, and secret-shaped text anywhere", () => {
+  const { log, lines } = capture();
+  log.info({ token: "plain-looking-value", nested: { privateKey: "-----BEGIN" } }, "fields");
+  log.warn({ branch: `fix/${awsKey}` }, `a message quoting ${githubToken}`);
+  log.error(new Error(`GitHub said: bad credentials ${githubToken}`));
+  log.info({ payload: { body: "a webhook payload is never logged" } }, "payload");
+  const text = lines.join("");
+  for (const s of [githubToken, awsKey, "plain-looking-value", "-----BEGIN", "never logged"])
+    expect(text).not.toContain(s);
+  expect(text).toContain("[redacted]");
+  expect(lines).toHaveLength(4);
+});
+
+it("keeps each string bounded, so no one value can make a log line huge", () => {
+  const { log, lines } = capture();
+  log.info({ title: "x".repeat(1_000_000) }, "y".repeat(1_000_000));
+  expect(lines[0]?.length ?? 0).toBeLessThan(6_000);
+});
