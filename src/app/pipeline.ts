@@ -12,6 +12,7 @@ import { type CheckTarget, type ExistingRun, findOwnCheckRun, writeCheckRun } fr
 import { errorReason, performActions } from "../github/enforce.js";
 import type { Gathered, PeopleCaches, PrTarget } from "../github/gather.js";
 import { type Fault, hasPassingGap, transient } from "../github/gather-errors.js";
+import { evaluateModeOutput } from "../report/evaluate-mode.js";
 import { type CheckRunOutput, renderDecision, renderFailure } from "../report/render.js";
 import { type HeadPr, sharedHeadOutput, strictest } from "../report/shared-head.js";
 import { type Decided, decide, type Stage } from "./decide.js";
@@ -125,14 +126,26 @@ export async function evaluatePullRequest(
   budget.deadline = null;
   let written: Landed;
   try {
-    written = await writeVerdict(octokit, req, gathered, renderDecision(decision), detailsUrl, scope, env);
+    // Evaluate mode reports the verdict (its own or the strictest on a shared head) as neutral.
+    const present = (o: CheckRunOutput) =>
+      decision.mode === "evaluate" ? evaluateModeOutput(o, decision) : o;
+    written = await writeVerdict(
+      octokit,
+      req,
+      gathered,
+      renderDecision(decision),
+      detailsUrl,
+      scope,
+      env,
+      present,
+    );
   } catch (error) {
     // Only the reads of the other PRs sharing the head, or the renderer, get here: no run was written.
     written = { check: "failed", error: errorReason(error) };
   }
   // Enforcement does not wait on the check run: an agent's automerge label goes whatever GitHub did with the run.
   const undone: string[] = [];
-  if (!req.mergeGroupSha && decision.actions.length > 0) {
+  if (!req.mergeGroupSha && decision.mode === "enforce" && decision.actions.length > 0) {
     const results = await performActions(octokit, target, {
       decision,
       labels: decided.labels,
@@ -195,15 +208,16 @@ async function writeVerdict(
   detailsUrl: string,
   scope: AuditScope,
   env: PipelineEnv,
+  present: (output: CheckRunOutput) => CheckRunOutput,
 ): Promise<Landed> {
   const { target } = req;
   const sha = req.mergeGroupSha ?? gathered.facts.head.sha;
   if (req.mergeGroupSha) {
     const existing = await findOwnRun(octokit, target, sha, env.appId);
-    return landCheck(octokit, checkTarget(target, sha, detailsUrl), existing, own);
+    return landCheck(octokit, checkTarget(target, sha, detailsUrl), existing, present(own));
   }
   if (gathered.sharedHead.length === 0)
-    return landCheck(octokit, checkTarget(target, sha, detailsUrl), gathered.ownCheckRun, own);
+    return landCheck(octokit, checkTarget(target, sha, detailsUrl), gathered.ownCheckRun, present(own));
   const prs = await headPrs(
     octokit,
     target,
@@ -218,7 +232,7 @@ async function writeVerdict(
   return env.heads.run(`${target.owner}/${target.repo}@${sha}`, async () => {
     const existing = await findOwnRun(octokit, target, sha, env.appId);
     const where = checkTarget({ ...target, number: shown }, sha, detailsUrl);
-    return landCheck(octokit, where, existing, sharedHeadOutput(prs));
+    return landCheck(octokit, where, existing, present(sharedHeadOutput(prs)));
   });
 }
 

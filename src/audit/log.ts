@@ -60,6 +60,8 @@ export function createAuditLog(logger: Logger): AuditLog {
         event: "decision",
         ...scope,
         verdict: o.verdict,
+        // evaluate: the verdict was reported as a neutral check and nothing was enforced.
+        mode: d?.mode ?? null,
         authorKind: d?.identity.kind ?? null,
         assisted: d?.identity.assisted ?? null,
         author: d?.identity.author ?? null,

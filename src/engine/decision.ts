@@ -131,7 +131,10 @@ export interface Decision {
   errors: string[];
   /** What a human must do next, most important first. */
   nextSteps: string[];
+  /** What enforcement would do; in evaluate mode it is reported and not done. */
   actions: PlannedAction[];
+  /** The policy's mode: evaluate reports the verdict as a neutral check and enforces nothing. */
+  mode: "enforce" | "evaluate";
   policySource: string;
   headSha: string;
 }

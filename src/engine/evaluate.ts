@@ -126,6 +126,7 @@ export function evaluate(policy: Policy, facts: PrFacts): Decision {
     errors,
     nextSteps: [],
     actions: [...promotion.actions, ...explanation(policy, violations.length, promotion.cleared.length)],
+    mode: policy.mode,
     policySource: policy.source,
     headSha: facts.head.sha,
   };

@@ -6,6 +6,7 @@
 export const DEFAULT_POLICY_YAML = `# agent-policy: the built-in default policy.
 # Copy this file to .github/agent-policy.yml on your default branch and adapt it.
 version: 1
+mode: enforce            # evaluate: report only (a neutral check, nothing enforced) while you roll out
 
 agents:
   builtin: true          # recognise the shipped catalog of AI agents and bots

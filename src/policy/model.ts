@@ -63,6 +63,8 @@ export type PromotionAction = "fail" | "revert" | "comment";
 
 export interface Policy {
   version: 1;
+  /** evaluate: report the would-be verdict as a neutral check and enforce nothing (a rollout's first step). */
+  mode: "enforce" | "evaluate";
   agents: {
     builtin: boolean;
     accounts: AccountConfig[];

@@ -47,6 +47,7 @@ export function normalize(raw: RawPolicy, source: string): Policy {
   for (const [name, c] of Object.entries(raw.categories ?? {})) categories[name] = { paths: c.paths ?? [] };
   return {
     version: 1,
+    mode: need(raw.mode, "mode"),
     agents: {
       builtin: need(agents.builtin, "agents.builtin"),
       accounts: (agents.accounts ?? []).map((a) => ({

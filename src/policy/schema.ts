@@ -172,6 +172,10 @@ const rule = z
 export const policyFileSchema = z
   .strictObject({
     version: z.literal(1).optional().meta({ description: "Policy format version; must be 1." }),
+    mode: z.enum(["enforce", "evaluate"]).optional().meta({
+      description:
+        "enforce (default): the verdict is the check's conclusion and enforcement actions run. evaluate: report only — the would-be verdict is posted as a neutral check with the full explanation, and nothing is enforced or undone.",
+    }),
     _extends: z.string().min(1).optional().meta({
       description:
         "Base policy to build on: `repo`, `owner/repo` or `owner/repo:path.yml` (default path .github/agent-policy.yml). Arrays here replace the base's.",

@@ -19,7 +19,7 @@ export interface Annotation {
 
 export interface CheckRunOutput {
   status: "in_progress" | "completed";
-  conclusion: "success" | "failure" | "action_required" | null;
+  conclusion: "success" | "failure" | "action_required" | "neutral" | null;
   title: string;
   summary: string;
   text: string;

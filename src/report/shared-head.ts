@@ -5,7 +5,7 @@
  * with the same head against a laxer base turns the strict PR green. Pure.
  */
 import { strictness, type Verdict } from "../engine/decision.js";
-import { type CheckRunOutput, clip, code, esc, ICON, MAX_FIELD, oneLineTitle, safe } from "./render.js";
+import { type CheckRunOutput, cell, clip, codeCell, ICON, MAX_FIELD, oneLineTitle, safe } from "./render.js";
 
 /** One PR with this head and the check run its own evaluation would write. */
 export interface HeadPr {
@@ -14,7 +14,9 @@ export interface HeadPr {
   output: CheckRunOutput;
 }
 
-const verdictOf = (o: CheckRunOutput): Verdict => o.conclusion ?? "in_progress";
+/** Neutral (evaluate mode) blocks nothing, as success does. */
+const verdictOf = (o: CheckRunOutput): Verdict =>
+  o.conclusion === "neutral" ? "success" : (o.conclusion ?? "in_progress");
 
 /** The strictest PR; among equals the lowest number, so every PR's evaluation writes the same run. */
 export function strictest(prs: readonly HeadPr[]): HeadPr {
@@ -33,7 +35,7 @@ export function sharedHeadOutput(prs: readonly HeadPr[]): CheckRunOutput {
     .sort((a, b) => a.number - b.number)
     .map((p) => {
       const v = verdictOf(p.output);
-      return `| #${p.number} | ${code(p.base)} | ${ICON[v]} ${v} — ${esc(p.output.title)} |`;
+      return `| #${p.number} | ${codeCell(p.base)} | ${ICON[v]} ${v} — ${cell(p.output.title)} |`;
     });
   const table = [
     `**This commit is the head of ${prs.length} open pull requests.** A check run belongs to the commit, so this one carries the strictest of their verdicts; the details below are those of #${shown.number}.`,

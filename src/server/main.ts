@@ -30,7 +30,23 @@ const LEVELS = new Set<string>(["trace", "debug", "info", "warn", "error", "fata
 /** Environment variables as the process has them: strings, validated here rather than trusted. */
 export type Env = Record<string, string | undefined>;
 
+/** What a newcomer without a registered App needs to do, from app.yml. */
+const SETUP_STEPS = [
+  "Register the GitHub App from app.yml (its permissions and events), either",
+  "  - with GitHub's app-manifest flow: https://docs.github.com/apps/sharing-github-apps/registering-a-github-app-from-a-manifest , or",
+  "  - by hand: Settings → Developer settings → GitHub Apps → New GitHub App, with the permissions and events app.yml lists,",
+  "    a webhook URL ending in /api/github/webhooks and a webhook secret; then generate a private key.",
+  "Then set APP_ID (the App's id), PRIVATE_KEY_PATH (the .pem file) or PRIVATE_KEY, and WEBHOOK_SECRET, and run npm start again.",
+  "To try the app without GitHub first: npm run demo (the real server against a local GitHub stand-in).",
+].join("\n");
+
 export function checkEnvironment(env: Env): void {
+  const missing = [
+    ...(env.APP_ID ? [] : ["APP_ID"]),
+    ...(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH ? [] : ["PRIVATE_KEY or PRIVATE_KEY_PATH"]),
+  ];
+  if (missing.length > 0)
+    throw new StartupError(`no GitHub App is configured: ${missing.join(" and ")} not set.\n${SETUP_STEPS}`);
   const secret = env.WEBHOOK_SECRET;
   if (env.NODE_ENV === "production" && (!secret || secret === "development")) {
     throw new StartupError(
@@ -72,9 +88,7 @@ export async function startServer(env: Env, options: AgentPolicyOptions = {}): P
     const { REDIS_URL: _ours, ...probotEnv } = env;
     probot = createProbot({ env: probotEnv as NodeJS.ProcessEnv, overrides: { log, logLevel: level } });
   } catch (error) {
-    throw new StartupError(
-      `cannot configure the GitHub App (${(error as Error).message}); set APP_ID and PRIVATE_KEY or PRIVATE_KEY_PATH`,
-    );
+    throw new StartupError(`cannot configure the GitHub App (${(error as Error).message}).\n${SETUP_STEPS}`);
   }
   const reconcile =
     env.RECONCILE_INTERVAL_MS === undefined ? {} : { reconcileIntervalMs: Number(env.RECONCILE_INTERVAL_MS) };

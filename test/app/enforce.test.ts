@@ -142,6 +142,7 @@ describe("performActions", () => {
     errors: [],
     nextSteps: [],
     actions,
+    mode: "enforce",
     policySource: "built-in default",
     headSha: HEAD,
   });

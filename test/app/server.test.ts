@@ -62,6 +62,20 @@ describe("refusing to start", () => {
     expect(run.stderr).toMatch(/WEBHOOK_SECRET is not set/);
   }, 25_000);
 
+  it("without an App, saying what is missing and how to register one from app.yml", async () => {
+    const run = spawnSync(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+      env: { PATH: process.env.PATH },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /no GitHub App is configured: APP_ID and PRIVATE_KEY or PRIVATE_KEY_PATH not set/,
+    );
+    expect(run.stderr).toMatch(/app-manifest flow/);
+    expect(run.stderr).toMatch(/npm run demo/);
+  }, 25_000);
+
   it("on a bad PORT or LOG_LEVEL", async () => {
     await expect(startServer({ ...ENV, PORT: "http" })).rejects.toThrow(/PORT/);
     await expect(startServer({ ...ENV, LOG_LEVEL: "loud" })).rejects.toThrow(/LOG_LEVEL/);

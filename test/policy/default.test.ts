@@ -42,6 +42,7 @@ describe("the built-in default policy", () => {
     const { rules, categories, source, ...rest } = defaultPolicy();
     expect(rest).toEqual({
       version: 1,
+      mode: "enforce",
       agents: {
         builtin: true,
         accounts: [],

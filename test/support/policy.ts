@@ -15,6 +15,7 @@ export function testPolicy(overrides: PolicyOverrides = {}): Policy {
   const { markers = {}, ...agentRest } = agents;
   return {
     version: 1,
+    mode: "enforce",
     agents: {
       builtin: true,
       accounts: [],
