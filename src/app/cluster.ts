@@ -179,6 +179,11 @@ export class Cluster implements Pacer {
     this.#redis.on("error", () => {});
   }
 
+  /** "connected", or "unreachable" while the client reconnects. */
+  get status(): "connected" | "unreachable" {
+    return this.#redis.status === "ready" ? "connected" : "unreachable";
+  }
+
   async start(): Promise<void> {
     await this.#redis.connect();
   }

@@ -146,6 +146,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
   let reconcileTimer: NodeJS.Timeout | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
   let cluster: Cluster | null = null;
+  let closing = false;
 
   const app: ApplicationFunction = async (probot, { addHandler }) => {
     log = probot.log.child({ name: "agent-policy" });
@@ -639,7 +640,12 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
     }
 
     try {
-      addHandler(httpHandler(metrics, depth));
+      addHandler(
+        httpHandler(metrics, depth, () => ({
+          closing,
+          redis: cluster ? cluster.status : "off",
+        })) as Parameters<typeof addHandler>[0],
+      );
     } catch {
       log.debug("no HTTP server: /healthz and /metrics are not served");
     }
@@ -681,6 +687,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
     app,
     idle: () => scheduler.idle(),
     close: async () => {
+      closing = true;
       clearInterval(reconcileTimer);
       clearInterval(heartbeatTimer);
       retries.stop();
@@ -807,18 +814,32 @@ function memo<T>(load: () => Promise<T>): () => Promise<T> {
   };
 }
 
-function httpHandler(metrics: Metrics, depth: () => number) {
-  return (req: IncomingMessage, res: ServerResponse): boolean => {
+/**
+ * GET /healthz: the process is alive (liveness), with its queue depth and whether Redis answers.
+ * GET /readyz: it takes webhooks — not once it is shutting down, so a load balancer stops sending
+ * them while it finishes what it runs. GET /metrics: Prometheus text.
+ */
+function httpHandler(
+  metrics: Metrics,
+  depth: () => number,
+  state: () => { closing: boolean; redis: string },
+) {
+  const json = (res: ServerResponse, status: number, body: unknown) =>
+    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = (req.url ?? "").split("?")[0];
     if (req.method !== "GET") return false;
     if (path === "/healthz") {
-      res
-        .writeHead(200, { "content-type": "application/json" })
-        .end(JSON.stringify({ status: "ok", queueDepth: depth() }));
+      json(res, 200, { status: "ok", queueDepth: depth(), redis: state().redis });
+      return true;
+    }
+    if (path === "/readyz") {
+      const { closing } = state();
+      json(res, closing ? 503 : 200, { ready: !closing, queueDepth: depth() });
       return true;
     }
     if (path === "/metrics") {
-      res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(metrics.render());
+      res.writeHead(200, { "content-type": metrics.contentType }).end(await metrics.render());
       return true;
     }
     return false;

@@ -1,120 +1,119 @@
-/** A handful of counters and one histogram, exposed as Prometheus text (no client library needed for this few). */
+/**
+ * The app's Prometheus metrics (prom-client): counters of what it did, the webhook → current check
+ * run histogram, the queue depth, and — in the server — the process and Node metrics. One registry
+ * per app, so tests and replicas in one process never mix their figures.
+ */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 type Labels = Record<string, string>;
 
-/** Cumulative counts per upper bound (`le`), as Prometheus histograms have them. */
-interface Histogram {
-  help: string;
-  buckets: number[];
-  counts: number[];
-  sum: number;
-  count: number;
-}
+/** Each counter, its help and the labels it is counted by. */
+const COUNTERS: Record<string, { help: string; labels: string[] }> = {
+  agent_policy_webhooks_received_total: { help: "Webhook deliveries received, by event.", labels: ["event"] },
+  agent_policy_evaluations_total: {
+    help: "Pull request evaluations finished, by verdict.",
+    labels: ["verdict"],
+  },
+  agent_policy_github_requests_total: { help: "GitHub API requests made.", labels: [] },
+  agent_policy_errors_total: {
+    help: "Evaluations that failed closed or could not write their check, by stage.",
+    labels: ["stage"],
+  },
+  agent_policy_actions_total: {
+    help: "Enforcement actions, by kind and outcome.",
+    labels: ["kind", "outcome"],
+  },
+  agent_policy_check_write_failures_total: {
+    help: "Check-run writes that did not land as asked: replaced (a new run took the old one's place) or failed.",
+    labels: ["outcome"],
+  },
+  agent_policy_retries_total: {
+    help: "Evaluations scheduled to run again after a fault, by outcome.",
+    labels: ["outcome"],
+  },
+  agent_policy_reconciled_total: {
+    help: "Open pull requests re-evaluated by reconciliation, by reason.",
+    labels: ["reason"],
+  },
+  agent_policy_throttle_waits_total: {
+    help: "GitHub requests that waited before being sent, by reason: write_spacing, write_concurrency, read_concurrency, rate_limit; read_lead: an evaluation that started reading just in time for its installation's write turn.",
+    labels: ["reason"],
+  },
+  agent_policy_throttle_wait_seconds_total: {
+    help: "Seconds GitHub requests waited before being sent, by reason.",
+    labels: ["reason"],
+  },
+  agent_policy_token_refreshes_total: {
+    help: "Installation tokens fetched, by why: new, expiring, or refused (GitHub answered 401).",
+    labels: ["why"],
+  },
+};
 
-interface Family {
-  help: string;
-  values: Map<string, number>;
-}
+const HISTOGRAMS: Record<string, { help: string; buckets: number[] }> = {
+  agent_policy_check_current_seconds: {
+    help: "Seconds from a webhook to the check run showing the PR as of it (the newest event an evaluation covers).",
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30, 60],
+  },
+};
 
 export class Metrics {
-  readonly #families = new Map<string, Family>();
-  readonly #gauges = new Map<string, { help: string; read: () => number }>();
+  readonly registry = new Registry();
+  readonly #counters = new Map<string, Counter>();
   readonly #histograms = new Map<string, Histogram>();
 
   constructor() {
-    this.#define("agent_policy_webhooks_received_total", "Webhook deliveries received, by event.");
-    this.#define("agent_policy_evaluations_total", "Pull request evaluations finished, by verdict.");
-    this.#define("agent_policy_github_requests_total", "GitHub API requests made.");
-    this.#define(
-      "agent_policy_errors_total",
-      "Evaluations that failed closed or could not write their check, by stage.",
-    );
-    this.#define("agent_policy_actions_total", "Enforcement actions, by kind and outcome.");
-    this.#define(
-      "agent_policy_check_write_failures_total",
-      "Check-run writes that did not land as asked: replaced (a new run took the old one's place) or failed.",
-    );
-    this.#define(
-      "agent_policy_retries_total",
-      "Evaluations scheduled to run again after a fault, by outcome.",
-    );
-    this.#define(
-      "agent_policy_reconciled_total",
-      "Open pull requests re-evaluated by reconciliation, by reason.",
-    );
-    this.#define(
-      "agent_policy_throttle_waits_total",
-      "GitHub requests that waited before being sent, by reason: write_spacing, write_concurrency, read_concurrency, rate_limit.",
-    );
-    this.#define(
-      "agent_policy_throttle_wait_seconds_total",
-      "Seconds GitHub requests waited before being sent, by reason.",
-    );
-    this.#histograms.set("agent_policy_check_current_seconds", {
-      help: "Seconds from a webhook to the check run showing the PR as of it (the newest event an evaluation covers).",
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30, 60],
-      counts: [],
-      sum: 0,
-      count: 0,
-    });
-    this.#define(
-      "agent_policy_token_refreshes_total",
-      "Installation tokens fetched, by why: new, expiring, or refused (GitHub answered 401).",
-    );
+    for (const [name, { help, labels }] of Object.entries(COUNTERS))
+      this.#counters.set(name, new Counter({ name, help, labelNames: labels, registers: [this.registry] }));
+    for (const [name, { help, buckets }] of Object.entries(HISTOGRAMS))
+      this.#histograms.set(name, new Histogram({ name, help, buckets, registers: [this.registry] }));
   }
 
   inc(name: string, labels: Labels = {}, by = 1): void {
-    const family = this.#families.get(name);
-    if (!family) throw new Error(`unknown metric ${name}`);
-    const key = labelText(labels);
-    family.values.set(key, (family.values.get(key) ?? 0) + by);
+    const counter = this.#counters.get(name);
+    if (!counter) throw new Error(`unknown metric ${name}`);
+    counter.inc(labels, by);
   }
 
   observe(name: string, value: number): void {
-    const h = this.#histograms.get(name);
-    if (!h) throw new Error(`unknown histogram ${name}`);
-    h.buckets.forEach((le, i) => {
-      if (value <= le) h.counts[i] = (h.counts[i] ?? 0) + 1;
-    });
-    h.sum += value;
-    h.count++;
+    const histogram = this.#histograms.get(name);
+    if (!histogram) throw new Error(`unknown histogram ${name}`);
+    histogram.observe(value);
   }
 
   /** A value read at scrape time (queue depth). */
   gauge(name: string, help: string, read: () => number): void {
-    this.#gauges.set(name, { help, read });
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  }
+
+  /** CPU, memory, event-loop lag, GC and handles of this process (the server's registry only). */
+  collectProcessMetrics(): void {
+    collectDefaultMetrics({ register: this.registry });
   }
 
   /** Current value of one counter series (for tests and health output). */
-  value(name: string, labels: Labels = {}): number {
-    return this.#families.get(name)?.values.get(labelText(labels)) ?? 0;
+  async value(name: string, labels: Labels = {}): Promise<number> {
+    const counter = this.#counters.get(name);
+    if (!counter) return 0;
+    const wanted = Object.entries(labels);
+    const series = (await counter.get()).values.find(
+      (v) =>
+        Object.keys(v.labels).length === wanted.length && wanted.every(([k, want]) => v.labels[k] === want),
+    );
+    return series?.value ?? 0;
   }
 
-  render(): string {
-    const lines: string[] = [];
-    for (const [name, f] of this.#families) {
-      lines.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} counter`);
-      if (f.values.size === 0) lines.push(`${name} 0`);
-      for (const [labels, v] of f.values) lines.push(`${name}${labels} ${v}`);
-    }
-    for (const [name, h] of this.#histograms) {
-      lines.push(`# HELP ${name} ${h.help}`, `# TYPE ${name} histogram`);
-      for (const [i, le] of h.buckets.entries()) lines.push(`${name}_bucket{le="${le}"} ${h.counts[i] ?? 0}`);
-      lines.push(`${name}_bucket{le="+Inf"} ${h.count}`, `${name}_sum ${h.sum}`, `${name}_count ${h.count}`);
-    }
-    for (const [name, g] of this.#gauges) {
-      lines.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${g.read()}`);
-    }
-    return `${lines.join("\n")}\n`;
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 
-  #define(name: string, help: string): void {
-    this.#families.set(name, { help, values: new Map() });
+  get contentType(): string {
+    return this.registry.contentType;
   }
-}
-
-function labelText(labels: Labels): string {
-  const entries = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
-  if (entries.length === 0) return "";
-  return `{${entries.map(([k, v]) => `${k}="${v.replace(/[\\"\n]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`))}"`).join(",")}}`;
 }

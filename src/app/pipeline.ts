@@ -88,11 +88,17 @@ export async function evaluatePullRequest(
   /** Fail closed: post a failed check with the reasons on the best commit we know. */
   const failClosed = async (
     failure: { headline: string; reasons: string[]; fault: Fault | null },
-    known: { ownCheckRun: ExistingRun | null } | null,
+    known: { ownCheckRun: ExistingRun | null; policyCommit?: string | null } | null,
     policySource: string | null,
   ): Promise<Retry | null> => {
     budget.deadline = null; // the failure report gets its own time, whatever the evaluation used up
-    const failed = { decision: null, verdict: "failure" as const, errors: failure.reasons, policySource };
+    const failed = {
+      decision: null,
+      verdict: "failure" as const,
+      errors: failure.reasons,
+      policySource,
+      policyCommit: known?.policyCommit ?? null,
+    };
     const passing = transient(failure.fault)
       ? { reason: failure.headline, ...(failure.fault?.until ? { notBefore: failure.fault.until } : {}) }
       : null;
@@ -173,6 +179,7 @@ export async function evaluatePullRequest(
     verdict: decision.verdict,
     errors: decision.errors,
     policySource: decided.policySource,
+    policyCommit: gathered.policyCommit,
     check: written.check,
     ...(written.error ? { checkError: written.error } : {}),
   });

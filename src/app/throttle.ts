@@ -21,7 +21,12 @@ import { RequestTimeoutError } from "./requests.js";
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
 /** Why a request waited, for the metrics. */
-export type WaitReason = "write_spacing" | "read_concurrency" | "write_concurrency" | "rate_limit";
+export type WaitReason =
+  | "write_spacing"
+  | "read_concurrency"
+  | "write_concurrency"
+  | "rate_limit"
+  | "read_lead";
 
 /**
  * Lets the next write go: `spacingMs` after now when this one was sent (call it once its answer is
@@ -133,7 +138,9 @@ export class Throttle {
   async writeReady(key: string, leadMs: number): Promise<void> {
     const { pacer, writeSpacingMs } = this.options;
     const wait = Math.min(writeSpacingMs, await pacer.untilWrite(key, writeSpacingMs)) - leadMs;
-    if (wait > 0) await sleep(wait);
+    if (wait <= 0) return;
+    this.options.onWait("read_lead", wait);
+    await sleep(wait);
   }
 
   /**

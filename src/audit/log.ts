@@ -3,7 +3,9 @@
  * docs/audit-log.md). Records carry identifiers, logins, names and reasons only — never PR bodies,
  * patches, comment text or secrets — so the log can be shipped anywhere.
  */
+
 import type { Logger } from "pino";
+import { CATALOG_VERSION } from "../catalog/index.js";
 import type { Decision } from "../engine/decision.js";
 
 /** Which delivery and which pull request a record is about. */
@@ -30,6 +32,8 @@ export interface DecisionOutcome {
   /** Why the app failed closed (API faults, invalid policy, truncated data); empty when it decided. */
   errors: string[];
   policySource: string | null;
+  /** The default-branch commit the policy was read at, when it came from a file. */
+  policyCommit?: string | null;
   check: CheckWrite;
   checkError?: string;
   durationMs: number;
@@ -74,6 +78,8 @@ export function createAuditLog(logger: Logger): AuditLog {
         findings: d?.findings.map((f) => ({ rule: f.rule, path: f.path, line: f.line })) ?? [],
         errors: o.errors,
         policySource: o.policySource,
+        policyCommit: o.policyCommit ?? null,
+        catalogVersion: CATALOG_VERSION,
         check: o.check,
         ...(o.checkError ? { checkError: o.checkError } : {}),
         durationMs: o.durationMs,

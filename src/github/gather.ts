@@ -94,6 +94,8 @@ export interface Gathered {
   facts: PrFacts;
   policyFile: { text: string; source: string } | null;
   policyKey: string;
+  /** The default-branch commit the policy file was read at ("owner/repo@sha"); null for the built-in default. */
+  policyCommit: string | null;
   ownCheckRun: OwnCheckRun | null;
   ownComment: { id: number; body: string } | null;
   /** Other open PRs of this repository whose head is this PR's head commit, by number. */
@@ -195,18 +197,24 @@ function choosePolicy(
   repository: PolicySourceNode,
   org: PolicySourceNode | null,
   orgErrors: readonly GraphqlErrorInfo[],
-): Pick<Gathered, "policyFile" | "policyKey"> {
+): Pick<Gathered, "policyFile" | "policyKey" | "policyCommit"> {
   const orgUnreadable = orgErrors.filter((e) => e.type !== "NOT_FOUND");
   const policyKey = `${commitOf(target.owner, target.repo, repository)} ${orgUnreadable.length ? `${target.owner}/.github@unreadable` : commitOf(target.owner, ".github", org)}`;
   const own = policyFileIn(repository);
-  if (own) return { policyFile: own, policyKey };
+  if (own)
+    return { policyFile: own, policyKey, policyCommit: commitOf(target.owner, target.repo, repository) };
   if (orgUnreadable.length > 0) {
     throw new GatherError(
       `Could not read the organization policy ${target.owner}/.github:${POLICY_PATH} (${describeGraphqlErrors(orgUnreadable)}); without it the built-in default policy could wrongly apply`,
       faultOf({ name: "GraphqlResponseError", errors: orgUnreadable, data: null }),
     );
   }
-  return { policyFile: org ? policyFileIn(org) : null, policyKey };
+  const orgFile = org ? policyFileIn(org) : null;
+  return {
+    policyFile: orgFile,
+    policyKey,
+    policyCommit: orgFile ? commitOf(target.owner, ".github", org) : null,
+  };
 }
 
 function ownCheckRunOf(checks: HeadChecks, appSlug: string): OwnCheckRun | null {

@@ -100,6 +100,7 @@ export async function startServer(env: Env, options: AgentPolicyOptions = {}): P
     ...(env.REPLICA_TTL_MS === undefined ? {} : { replicaTtlMs: Number(env.REPLICA_TTL_MS) }),
     ...options,
   });
+  agent.metrics.collectProcessMetrics();
   const webhooksPath = env.WEBHOOK_PATH || "/api/github/webhooks";
   // Probot's middleware serves the app's own routes (/healthz, /metrics); deliveries go through our
   // intake, which checks the signature before anything is parsed or logged.

@@ -120,7 +120,7 @@ describe("check_run and check_suite", () => {
     run.check_run.app.id = APP_ID;
     await deliver(t, "check_run", run);
     expect(t.audit).toEqual([]);
-    expect(t.agent.metrics.value("agent_policy_github_requests_total")).toBe(0);
+    expect(await t.agent.metrics.value("agent_policy_github_requests_total")).toBe(0);
   });
 
   it("re-evaluates the PR of another app's completed run", async () => {
@@ -429,7 +429,7 @@ describe("bursts", () => {
     expect(reads).toBeLessThanOrEqual(2);
     expect(bodies.at(-1)?.head_sha).toBe(reads === 2 ? newest : HEAD);
     expect(t.audit.at(-1)?.delivery).toBe("d-19");
-    expect(t.agent.metrics.value("agent_policy_webhooks_received_total", { event: "pull_request" })).toBe(20);
+    expect(await t.agent.metrics.value("agent_policy_webhooks_received_total", { event: "pull_request" })).toBe(20);
   });
 });
 
@@ -447,7 +447,7 @@ describe("bad events", () => {
       await expect(deliver(t, name, payload)).resolves.toBeUndefined();
     }
     expect(t.audit).toEqual([]);
-    expect(t.agent.metrics.value("agent_policy_github_requests_total")).toBe(0);
+    expect(await t.agent.metrics.value("agent_policy_github_requests_total")).toBe(0);
   });
 });
 

@@ -39,13 +39,14 @@ it("evaluates an idle PR's first event at once, then reads a burst once and writ
       return { id: 7 };
     });
 
-  const started = Date.now();
   const receive = (id: string, action: string) =>
     t.probot.receive({ id, name: "pull_request", payload: pullRequestEvent(action) } as never);
   await receive("first", "opened");
-  // The first write goes out without waiting for anything.
-  for (let i = 0; i < 100 && writes.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-  expect((writes[0] ?? Number.POSITIVE_INFINITY) - started).toBeLessThan(SPACING / 2);
+  // The first evaluation waits for nothing: no debounce, no pacing.
+  for (let i = 0; i < 300 && writes.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(writes).toHaveLength(1);
+  for (const reason of ["read_lead", "write_spacing", "write_concurrency", "read_concurrency"])
+    expect(await t.agent.metrics.value("agent_policy_throttle_waits_total", { reason })).toBe(0);
 
   for (let i = 0; i < 5; i++) await receive(`burst-${i}`, i % 2 ? "labeled" : "synchronize");
   await t.agent.idle();
@@ -56,5 +57,6 @@ it("evaluates an idle PR's first event at once, then reads a burst once and writ
   expect((writes[1] as number) - (writes[0] as number)).toBeGreaterThanOrEqual(SPACING - 5);
   const decisions = t.audit.filter((r) => r.event === "decision");
   expect(decisions.map((d) => d.delivery)).toEqual(["first", "burst-4"]);
-  expect(t.agent.metrics.render()).toMatch(/agent_policy_check_current_seconds_count 2/);
+  expect(await t.agent.metrics.render()).toMatch(/agent_policy_check_current_seconds_count 2/);
+  expect(await t.agent.metrics.value("agent_policy_throttle_waits_total", { reason: "read_lead" })).toBe(1);
 });

@@ -109,6 +109,13 @@ describe("the running server", () => {
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toContain('agent_policy_webhooks_received_total{event="pull_request"} 1');
     expect(metrics).toMatch(/agent_policy_queue_depth 0/);
+    // Process and Node metrics, and the latency histogram.
+    expect(metrics).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(metrics).toMatch(/^nodejs_eventloop_lag_seconds /m);
+    expect(metrics).toMatch(/^agent_policy_check_current_seconds_bucket\{le="1"\} 0/m);
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true });
     expect((await fetch(`${server.url}/nope`)).status).toBe(404);
   });
 

@@ -58,7 +58,7 @@ describe("a check-run update that keeps failing", () => {
       kind: "remove_label",
       outcome: "done",
     });
-    expect(t.agent.metrics.value("agent_policy_check_write_failures_total", { outcome: "replaced" })).toBe(1);
+    expect(await t.agent.metrics.value("agent_policy_check_write_failures_total", { outcome: "replaced" })).toBe(1);
   });
 
   it("still removes the label when no write lands at all", async () => {
@@ -102,7 +102,7 @@ describe("a write that fails once", () => {
       ["success", "failed"],
       ["success", "created"],
     ]);
-    expect(t.agent.metrics.value("agent_policy_retries_total", { outcome: "scheduled" })).toBe(1);
+    expect(await t.agent.metrics.value("agent_policy_retries_total", { outcome: "scheduled" })).toBe(1);
   });
 
   it("is retried after a read GitHub failed, so a red 'GitHub unavailable' heals itself", async () => {
@@ -146,7 +146,7 @@ describe("installation tokens", () => {
 
     expect(nock.pendingMocks()).toEqual([]);
     expect(t.audit).toEqual([expect.objectContaining({ verdict: "success", check: "created" })]);
-    expect(t.agent.metrics.value("agent_policy_token_refreshes_total", { why: "new" })).toBe(1);
+    expect(await t.agent.metrics.value("agent_policy_token_refreshes_total", { why: "new" })).toBe(1);
   });
 
   it("gives up after one more malformed answer, with the reason, and asks again on the next event", async () => {
@@ -191,7 +191,7 @@ describe("installation tokens", () => {
 
     expect(nock.pendingMocks()).toEqual([]);
     expect(t.audit).toEqual([expect.objectContaining({ verdict: "success", check: "created" })]);
-    expect(t.agent.metrics.value("agent_policy_token_refreshes_total", { why: "refused" })).toBe(1);
+    expect(await t.agent.metrics.value("agent_policy_token_refreshes_total", { why: "refused" })).toBe(1);
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Gate, startGate } from "../../demo/harness.js";
+import { CATALOG_VERSION } from "../../src/catalog/index.js";
 import { type PullRequestRecord, payloads, scenarios } from "../../tools/github-standin/index.js";
 import { appComments, onlyRun } from "./support.js";
 
@@ -65,13 +66,22 @@ it("posts the would-be failure as a neutral check, explains it, and undoes nothi
   expect(pr.record.labels).toContain("automerge");
   expect(appComments(gate, pr)).toEqual([]);
   const decision = gate.audit.find((r) => r.event === "decision" && r.repository === pr.repo);
-  expect(decision).toMatchObject({ verdict: "failure", mode: "evaluate" });
+  // The record says which policy commit and which agent catalog decided.
+  expect(decision).toMatchObject({
+    verdict: "failure",
+    mode: "evaluate",
+    policyCommit: expect.stringMatching(/^eval-repo\/service@[0-9a-f]{40}$/),
+    catalogVersion: CATALOG_VERSION,
+  });
   expect(gate.audit.filter((r) => r.event === "action" && r.repository === pr.repo)).toEqual([]);
 });
 
 it("takes evaluate mode from the organisation's policy, and enforce mode takes it back", async () => {
   const pr = await devinLabels("eval-org", {}, { [POLICY]: EVALUATE });
   expect(onlyRun(gate, pr).conclusion).toBe("neutral");
+  expect(gate.audit.find((r) => r.event === "decision" && r.repository === pr.repo)).toMatchObject({
+    policyCommit: expect.stringMatching(/^eval-org\/\.github@[0-9a-f]{40}$/),
+  });
   expect(pr.record.labels).toContain("automerge");
 
   const enforced = await devinLabels(
