@@ -150,10 +150,10 @@ describe("deploy/kubernetes", () => {
     expect(example?.data).toBeUndefined();
   });
 
-  it("probes readiness and liveness on /healthz at the named http port, liveness more patiently", () => {
+  it("probes readiness on /readyz and liveness on /healthz at the named http port, liveness more patiently", () => {
     const { readinessProbe: readiness, livenessProbe: liveness } = appContainer;
-    for (const probe of [readiness, liveness])
-      expect(probe?.httpGet).toMatchObject({ path: "/healthz", port: "http" });
+    expect(readiness?.httpGet).toMatchObject({ path: "/readyz", port: "http" });
+    expect(liveness?.httpGet).toMatchObject({ path: "/healthz", port: "http" });
     expect(appContainer.ports).toContainEqual(expect.objectContaining({ name: "http", containerPort: 3000 }));
     // 3 is Kubernetes' default.
     expect(liveness?.failureThreshold ?? 3).toBeGreaterThan(readiness?.failureThreshold ?? 3);
