@@ -16,8 +16,11 @@ const dim = (s: string) => (tty ? `\x1b[2m${s}\x1b[22m` : s);
 function terminalText(markdown: string): string {
   return markdown
     .replace(/<!--[\s\S]*?-->/g, "")
-    .replace(/<\/?sub>/g, "")
+    .replace(/<summary>([\s\S]*?)<\/summary>/g, "$1")
+    .replace(/<br\s*\/?>/g, " ")
+    .replace(/<\/?(sub|details|code)>/g, "")
     .replace(/\*\*(.+?)\*\*/g, "$1")
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&quot;/g, '"')

@@ -422,12 +422,15 @@ function readCommit(found: Findings, commit: Commit): void {
     ...list(commit?.coAuthors).map((c): [string, GitIdentity] => ["co-author", c]),
   ];
   let commitAuthor: KnownAccount | null = null;
+  /** Accounts this commit's co-authors are (strong): their `Co-authored-by` trailer is the same fact, not weak evidence too. */
+  const coAuthorAccounts = new Set<string>();
   for (const [role, ident] of roles) {
     const { login, match, suffix } = found.readGit(ident);
     if (login) found.contributors.add(login.toLowerCase());
     if (match) {
       found.involve(match.account, "strong");
       if (role === "author") commitAuthor = match.account;
+      if (role === "co-author") coAuthorAccounts.add(match.account.key);
       found.strong.add(
         `commit ${role}|${match.account.key}`,
         `commit ${role}`,
@@ -467,6 +470,7 @@ function readCommit(found: Findings, commit: Commit): void {
     if (login && CONTRIBUTOR_KEYS.has(key)) found.contributors.add(login.toLowerCase());
     if (login && key === "co-authored-by") coAuthorRequester(login);
     if (!marker) continue;
+    if (key === "co-authored-by" && marker.account && coAuthorAccounts.has(marker.account.key)) continue;
     if (marker.account) found.involve(marker.account, "weak");
     else found.weakAgent = true;
     found.weak.add(

@@ -429,7 +429,9 @@ describe("bursts", () => {
     expect(reads).toBeLessThanOrEqual(2);
     expect(bodies.at(-1)?.head_sha).toBe(reads === 2 ? newest : HEAD);
     expect(t.audit.at(-1)?.delivery).toBe("d-19");
-    expect(await t.agent.metrics.value("agent_policy_webhooks_received_total", { event: "pull_request" })).toBe(20);
+    expect(
+      await t.agent.metrics.value("agent_policy_webhooks_received_total", { event: "pull_request" }),
+    ).toBe(20);
   });
 });
 

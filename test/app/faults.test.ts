@@ -118,7 +118,9 @@ describe.each(Object.entries(FAULTS))("%s", (name, fault) => {
       }),
     ]);
     expect(await t.agent.metrics.value("agent_policy_errors_total", { stage: "check" })).toBe(1);
-    expect(await t.agent.metrics.value("agent_policy_check_write_failures_total", { outcome: "failed" })).toBe(1);
+    expect(
+      await t.agent.metrics.value("agent_policy_check_write_failures_total", { outcome: "failed" }),
+    ).toBe(1);
     expect(await t.agent.metrics.value("agent_policy_retries_total", { outcome: "gave_up" })).toBe(1);
   });
 });

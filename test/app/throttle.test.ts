@@ -207,5 +207,7 @@ it("evaluates four installations' PRs side by side, each write without waiting o
   expect(t.audit.map((r) => r.installation).sort()).toEqual(installations);
   // No write waited for another installation's (each has its own slots), nor for a read before it.
   expect(done).toHaveLength(4);
-  expect(await t.agent.metrics.value("agent_policy_throttle_waits_total", { reason: "write_spacing" })).toBe(0);
+  expect(await t.agent.metrics.value("agent_policy_throttle_waits_total", { reason: "write_spacing" })).toBe(
+    0,
+  );
 }, 15_000);

@@ -58,7 +58,9 @@ describe("a check-run update that keeps failing", () => {
       kind: "remove_label",
       outcome: "done",
     });
-    expect(await t.agent.metrics.value("agent_policy_check_write_failures_total", { outcome: "replaced" })).toBe(1);
+    expect(
+      await t.agent.metrics.value("agent_policy_check_write_failures_total", { outcome: "replaced" }),
+    ).toBe(1);
   });
 
   it("still removes the label when no write lands at all", async () => {

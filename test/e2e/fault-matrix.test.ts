@@ -471,7 +471,7 @@ describe("the control: a normal evaluation, without faults", () => {
   it("fails Devin's self-added automerge, removes the label, and turns a green run red", () => {
     expect(expected.fresh).toEqual({
       conclusion: "failure",
-      title: expect.stringMatching(/^Blocked: label `automerge`/),
+      title: expect.stringMatching(/^Blocked: label automerge/),
     });
     expect(expected.stale).toEqual(expected.fresh);
     expect(control.staleFirst).toMatch(/^success/);

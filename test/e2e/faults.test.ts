@@ -65,7 +65,8 @@ describe("GitHub faults fail the check closed, with the reason", () => {
     const run = onlyRun(gate, { repo: `${org}/app`, number: 1 });
     expect(run.status).toBe("completed");
     expect(run.conclusion).toBe("failure");
-    expect(run.output.summary).toMatch(reason);
+    // The title says what failed (GitHub shows it above the summary, which does not repeat it), the summary why.
+    expect(`${run.output.title}\n${run.output.summary}`).toMatch(reason);
     expect(run.output.summary).toMatch(/fails closed/);
     expect(gate.standIn.requests.entries).toContainEqual(expect.objectContaining({ fault: kind }));
   });

@@ -37,7 +37,7 @@ describe("a PR over time", () => {
     const after = onlyRun(gate, copilot);
     expect(after.id).toBe(before.id);
     expect(after.conclusion).toBe("success");
-    expect(after.output.summary).toMatch(/agent-or-bot-sensitive .*2\/2 \(@bob, @carol\)/);
+    expect(after.output.summary).toMatch(/agent-or-bot-sensitive .*2 of 2 required: @bob, @carol/);
     expect(writesTo(gate, copilot.repo).map((w) => w.route)).toEqual([
       "PATCH /repos/{owner}/{repo}/check-runs/{id}",
     ]);
@@ -157,7 +157,7 @@ describe("the organisation's policy", () => {
     await gate.settle();
     const run = onlyRun(gate, pr);
     expect(run.conclusion).toBe("action_required");
-    expect(run.output.summary).toMatch(/two-agent-reviews .*1\/2 \(@bob\)/);
+    expect(run.output.summary).toMatch(/two-agent-reviews .*1 of 2 required: @bob/);
     expect(run.output.summary).toMatch(/globex\/\.github/);
     expect(run.output.summary).not.toMatch(/built-in default policy/);
   });

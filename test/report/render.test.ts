@@ -27,7 +27,7 @@ describe("renderDecision", () => {
     expect(out.conclusion).toBe("action_required");
     expect(out.title).toMatch(/Needs 1 more independent human approval/);
     const [first, , nextHeading] = out.summary.split("\n");
-    expect(first).toContain(out.title);
+    expect(first).toBe("✋ **Action required** — 1 of 2 rules met");
     expect(nextHeading).toBe("### Next steps");
     expect(out.summary).toMatch(/\*\*Requested by:\*\* @alice/);
     expect(out.summary).toMatch(

@@ -38,7 +38,8 @@ describe("a check run shared by several PRs", () => {
     expect(intro).toMatch(/head of 2 open pull requests.*details below are those of #7/);
     expect(header).toBe("| PR | base | verdict |");
     expect(first).toBe("| #7 | `main` | ✋ action_required — Needs 2 approvals |");
-    expect(second).toBe("| #12 | `sandbox x` | ✅ success — All requirements met |");
+    // A pipe in a code span would end the cell, and an escaped one shows its backslash: an entity in <code>.
+    expect(second).toBe("| #12 | <code>sandbox&#124;x</code> | ✅ success — All requirements met |");
     expect(out.summary).toMatch(/details of Needs 2 approvals$/);
   });
 
