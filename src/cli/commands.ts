@@ -1,105 +1,229 @@
 /**
- * The agent-policy commands:
- *   validate [FILE]                      check a policy file (default .github/agent-policy.yml)
- *   test [FILE|DIR ...]                  run policy test scenarios
- *   explain --repo OWNER/NAME --pr N     evaluate a live PR read-only and print the check run
+ * The agent-policy commands and their help. Exit codes: 0 fine; 1 the policy is invalid, a
+ * scenario failed or `init` would overwrite; 2 bad arguments or nothing could be checked.
  */
-import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
-import { formatPolicyError, loadPolicy } from "../policy/index.js";
-import { explain } from "./explain.js";
-import { findScenarioFiles, runScenario } from "./scenarios.js";
+import { existsSync, readFileSync } from "node:fs";
+import { DEFAULT_POLICY_PATH } from "../policy/index.js";
+import { closest } from "../policy/suggest.js";
+import {
+  type CommandSpec,
+  commandHelp,
+  flag,
+  type ParsedArgs,
+  parseCommandArgs,
+  stringValue,
+  UsageError,
+  usageLine,
+} from "./args.js";
+import { BASE_OPTIONS, baseSourcesFrom, policyLoader } from "./bases.js";
+import { writeDefaultPolicy } from "./init.js";
+import { count, formatProblem } from "./problems.js";
+import { runExitCode, runScenarios, scenarioRunText } from "./scenarios.js";
+import { checkPolicyFile, describeValid } from "./validate.js";
 
-const USAGE = `Usage:
-  agent-policy validate [FILE]                 Validate a policy file (default: .github/agent-policy.yml)
-  agent-policy test [FILE|DIR ...]             Run policy test scenarios (default: .github/agent-policy-tests)
-  agent-policy explain --repo OWNER/NAME --pr N [--token T] [--api-url URL]
-                                               Evaluate a live PR read-only and print its check run
-                                               (token from --token or GITHUB_TOKEN)`;
+export const DEFAULT_TESTS_PATH = ".github/agent-policy-tests";
 
-async function validate(args: string[]): Promise<number> {
-  const file = args[0] ?? ".github/agent-policy.yml";
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    process.stderr.write(`${file}: cannot read: ${(e as Error).message}\n`);
-    return 2;
-  }
-  const result = await loadPolicy({ text, source: file });
-  if (result.ok) {
-    process.stdout.write(`${file}: valid (${result.policy.rules.length} rules)\n`);
-    return 0;
-  }
-  for (const e of result.errors) process.stderr.write(`${formatPolicyError(e)}\n`);
-  return 1;
+const BASES_HELP = [
+  "`_extends` bases are read from this working tree when they are in the policy's own repository",
+  "(--repo), else from a checkout under a --base-dir, else from GitHub with a token.",
+].join("\n");
+
+interface Command {
+  spec: CommandSpec;
+  run(args: ParsedArgs): Promise<number>;
 }
 
-async function test(args: string[]): Promise<number> {
-  const files = await findScenarioFiles(args.length > 0 ? args : [".github/agent-policy-tests"]);
-  if (files.length === 0) {
-    process.stderr.write("no scenario files found (YAML files with `pr` and `expect`)\n");
-    return 2;
-  }
-  let failed = 0;
-  for (const file of files) {
-    const outcome = await runScenario(file);
-    if (outcome.failures.length === 0) {
-      process.stdout.write(`✓ ${outcome.name}\n`);
-    } else {
-      failed++;
-      process.stdout.write(
-        `✗ ${outcome.name} (${file})\n${outcome.failures.map((f) => `    ${f}`).join("\n")}\n`,
+const out = (s: string) => process.stdout.write(`${s}\n`);
+const err = (s: string) => process.stderr.write(`${s}\n`);
+
+const init: Command = {
+  spec: {
+    name: "init",
+    synopsis: "[FILE] [--force]",
+    summary: `Write the built-in default policy to FILE (default: ${DEFAULT_POLICY_PATH}).`,
+    maxPositionals: 1,
+    options: { force: { type: "boolean", description: "Overwrite FILE if it exists" } },
+  },
+  async run(a) {
+    const file = a.positionals[0] ?? DEFAULT_POLICY_PATH;
+    const result = await writeDefaultPolicy(file, flag(a, "force"));
+    if (!result.ok) {
+      err(result.message);
+      return result.code;
+    }
+    out(`${file}: wrote the built-in default policy (valid, ${count(result.rules, "rule")})`);
+    return 0;
+  },
+};
+
+const validate: Command = {
+  spec: {
+    name: "validate",
+    synopsis: "[FILE] [options]",
+    summary: `Validate a policy file and its \`_extends\` bases (default: ${DEFAULT_POLICY_PATH}).`,
+    maxPositionals: 1,
+    options: BASE_OPTIONS,
+    details: [
+      BASES_HELP,
+      "Errors are printed as FILE:LINE:COLUMN: KEY.PATH: MESSAGE. Exit code 1: the policy is invalid;",
+      "2: it or a base cannot be read.",
+    ].join("\n"),
+  },
+  async run(a) {
+    const check = await checkPolicyFile(
+      a.positionals[0] ?? DEFAULT_POLICY_PATH,
+      policyLoader(baseSourcesFrom(a)),
+    );
+    if (check.ok) out(describeValid(check));
+    else for (const p of check.problems) err(formatProblem(p));
+    return check.ok ? 0 : check.code;
+  },
+};
+
+const test: Command = {
+  spec: {
+    name: "test",
+    synopsis: "[FILE|DIR ...] [options]",
+    summary: `Run policy test scenarios (default: ${DEFAULT_TESTS_PATH}/).`,
+    maxPositionals: Number.POSITIVE_INFINITY,
+    options: BASE_OPTIONS,
+    details: [
+      "A scenario is a YAML file with top-level `pr` and `expect`; folders are searched recursively.",
+      "Each scenario's `policy` file is read as `validate` reads it:",
+      BASES_HELP,
+      "Exit code 1: a scenario failed; 2: a path or a policy cannot be read.",
+    ].join("\n"),
+  },
+  async run(a) {
+    if (a.positionals.length === 0 && !existsSync(DEFAULT_TESTS_PATH)) {
+      throw new UsageError(
+        `no scenarios to run: give scenario files or folders, or put them in ${DEFAULT_TESTS_PATH} (it does not exist)`,
       );
     }
-  }
-  process.stdout.write(`\n${files.length - failed} passed, ${failed} failed\n`);
-  return failed === 0 ? 0 : 1;
+    const paths = a.positionals.length > 0 ? a.positionals : [DEFAULT_TESTS_PATH];
+    const run = await runScenarios(paths, policyLoader(baseSourcesFrom(a)));
+    if (run.outcomes.length > 0) out(scenarioRunText(run));
+    for (const p of run.problems) err(formatProblem(p));
+    return runExitCode(run);
+  },
+};
+
+const explain: Command = {
+  spec: {
+    name: "explain",
+    synopsis: "--repo OWNER/NAME --pr N [--token TOKEN] [--api-url URL]",
+    summary: "Evaluate a live PR read-only and print the check run the app would write.",
+    maxPositionals: 0,
+    options: {
+      repo: { type: "string", value: "OWNER/NAME", description: "The PR's repository" },
+      pr: { type: "string", value: "N", description: "The PR's number" },
+      token: { type: "string", value: "TOKEN", description: "Read access to it (default: $GITHUB_TOKEN)" },
+      "api-url": { type: "string", value: "URL", description: "GitHub's API (default: $GITHUB_API_URL)" },
+    },
+    details: "The token needs read access to the repository. Nothing is written: no check run, no actions.",
+  },
+  async run(a) {
+    const [owner, name] = (stringValue(a, "repo") ?? "").split("/");
+    const number = Number(stringValue(a, "pr"));
+    const token = stringValue(a, "token") || process.env.GITHUB_TOKEN;
+    if (!owner || !name || !Number.isInteger(number) || number <= 0) {
+      throw new UsageError("explain needs --repo OWNER/NAME and --pr N");
+    }
+    if (!token)
+      throw new UsageError("explain needs a token: --token or GITHUB_TOKEN (read access to the repository)");
+    // Probot is most of the start-up time; only this command needs it.
+    const { explain: explainPr } = await import("./explain.js");
+    const apiUrl = stringValue(a, "api-url") || process.env.GITHUB_API_URL || undefined;
+    const result = await explainPr({ owner, repo: name, number, token, apiUrl });
+    out(result.text);
+    return result.code;
+  },
+};
+
+const COMMANDS: Record<string, Command> = { init, validate, test, explain };
+
+export function packageVersion(): string {
+  // Two folders up from both src/cli and lib/cli: the package's own package.json.
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
 }
 
-async function explainCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      repo: { type: "string" },
-      pr: { type: "string" },
-      token: { type: "string" },
-      "api-url": { type: "string" },
-    },
+function globalHelp(): string {
+  const commands = Object.values(COMMANDS).map((c) => {
+    const line = `${c.spec.name} ${c.spec.synopsis}`;
+    return `  ${line.length > 30 ? `${line}\n${" ".repeat(33)}` : line.padEnd(31)}${c.spec.summary}`;
   });
-  const [owner, name] = (values.repo ?? "").split("/");
-  const number = Number(values.pr);
-  const token = values.token ?? process.env.GITHUB_TOKEN;
-  if (!owner || !name || !Number.isInteger(number) || number <= 0) {
-    process.stderr.write(`explain needs --repo OWNER/NAME and --pr N\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (!token) {
-    process.stderr.write("explain needs a token: --token or GITHUB_TOKEN (read access to the repository)\n");
-    return 2;
-  }
-  const out = await explain({ owner, repo: name, number, token, apiUrl: values["api-url"] });
-  process.stdout.write(`${out.text}\n`);
-  return out.code;
+  return [
+    `agent-policy ${packageVersion()}: validate agent-policy files and test them against PR scenarios`,
+    "",
+    "Usage: agent-policy COMMAND [options]",
+    "",
+    "Commands:",
+    ...commands,
+    `  ${"help [COMMAND]".padEnd(31)}Show the help of COMMAND`,
+    "",
+    "Options:",
+    `  ${"-h, --help".padEnd(31)}Show this help (each command has its own: agent-policy COMMAND --help)`,
+    `  ${"-v, --version".padEnd(31)}Print the version`,
+    "",
+    "Exit codes: 0 ok; 1 invalid policy, failed scenario or existing file; 2 usage error or nothing checked.",
+  ].join("\n");
+}
+
+function unknownCommand(name: string): UsageError {
+  const guess = closest(name, Object.keys(COMMANDS));
+  return new UsageError(
+    name.startsWith("-")
+      ? `unknown option ${name}`
+      : `unknown command: ${name}${guess ? `; did you mean \`${guess}\`?` : ""}`,
+  );
+}
+
+function usageFailure(e: UsageError, command: Command | undefined): number {
+  const spec = e.command ?? command?.spec;
+  const hint = spec
+    ? `Usage: ${usageLine(spec)}\nRun \`agent-policy ${spec.name} --help\` for its options.`
+    : "Usage: agent-policy COMMAND [options]\nRun `agent-policy --help` for the commands.";
+  err(`agent-policy${spec ? ` ${spec.name}` : ""}: ${e.message}\n${hint}`);
+  return 2;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case "validate":
-      return validate(rest);
-    case "test":
-      return test(rest);
-    case "explain":
-      return explainCommand(rest);
-    case undefined:
-    case "help":
-    case "--help":
-    case "-h":
-      process.stdout.write(`${USAGE}\n`);
-      return command === undefined ? 2 : 0;
-    default:
-      process.stderr.write(`unknown command: ${command}\n\n${USAGE}\n`);
-      return 2;
+  const [name, ...rest] = argv;
+  const command = name === undefined ? undefined : Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  try {
+    if (command) {
+      const args = parseCommandArgs(command.spec, rest);
+      if (flag(args, "help")) {
+        out(commandHelp(command.spec));
+        return 0;
+      }
+      return await command.run(args);
+    }
+    if (name === undefined) throw new UsageError("no command given");
+    if (name === "help" || name === "--help" || name === "-h") {
+      const topic = name === "help" ? rest[0] : undefined;
+      const extra = rest[topic === undefined ? 0 : 1];
+      if (extra !== undefined) throw new UsageError(`unexpected argument ${extra}`);
+      if (topic === undefined) {
+        out(globalHelp());
+        return 0;
+      }
+      const about = Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic] : undefined;
+      if (!about) throw unknownCommand(topic);
+      out(commandHelp(about.spec));
+      return 0;
+    }
+    if (name === "--version" || name === "-v") {
+      if (rest[0] !== undefined) throw new UsageError(`unexpected argument ${rest[0]}`);
+      out(packageVersion());
+      return 0;
+    }
+    throw unknownCommand(name);
+  } catch (e) {
+    if (e instanceof UsageError) return usageFailure(e, command);
+    throw e;
   }
 }

@@ -1,86 +1,176 @@
-/** `agent-policy test`: run scenario files and compare each decision with what the scenario expects. */
+/**
+ * `agent-policy test`: run scenario files and compare each decision with what the scenario expects.
+ * Every failure points at the line of the scenario (or of its policy) it is about.
+ */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { parse } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { type Decision, strictness, type Verdict } from "../engine/decision.js";
 import { evaluate } from "../engine/evaluate.js";
 import { type Scenario, scenarioFacts, scenarioSchema } from "../facts/scenario.js";
-import { defaultPolicy, formatPolicyError, loadPolicy } from "../policy/index.js";
-import type { Policy } from "../policy/model.js";
+import type { Issue } from "../policy/errors.js";
+import { defaultPolicy, type Policy } from "../policy/index.js";
+import { check } from "../policy/issues.js";
+import { locate, type YamlSource } from "../policy/yaml-source.js";
+import { type PolicyLoader, policyLoader } from "./bases.js";
+import { displayPath, errorMessage, fileProblem, formatProblem, type Problem } from "./problems.js";
+import { checkPolicyFile, type PolicyCheck } from "./validate.js";
 
 export interface ScenarioOutcome {
   file: string;
   name: string;
-  failures: string[];
+  failures: Problem[];
 }
 
+/** `problems`: paths that could not be searched, or no scenario found at all (exit 2). */
+export interface ScenarioRun {
+  outcomes: ScenarioOutcome[];
+  problems: Problem[];
+}
+
+export function runExitCode(run: ScenarioRun): 0 | 1 | 2 {
+  if (run.problems.length > 0) return 2;
+  return run.outcomes.some((o) => o.failures.length > 0) ? 1 : 0;
+}
+
+/** `✓`/`✗` per scenario with what differed, then the counts. */
+export function scenarioRunText(run: ScenarioRun): string {
+  const lines = run.outcomes.map((o) =>
+    o.failures.length === 0
+      ? `✓ ${o.name}`
+      : [
+          `✗ ${o.name}${o.name === o.file ? "" : ` (${o.file})`}`,
+          ...o.failures.map((f) => `    ${formatProblem(f)}`),
+        ].join("\n"),
+  );
+  const failed = run.outcomes.filter((o) => o.failures.length > 0).length;
+  return `${lines.join("\n")}\n\n${run.outcomes.length - failed} passed, ${failed} failed`;
+}
+
+const MAX_ALIASES = 100;
+
+type Parsed = { ok: true; source: YamlSource } | { ok: false; problems: Problem[] };
+
+/** The YAML of a scenario, kept as a document so failures can be placed on its lines. */
+function parseScenarioYaml(text: string, file: string): Parsed {
+  const lines = new LineCounter();
+  try {
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    // Only the first: a parser that lost its place reports every token after it as another error.
+    const first = doc.errors[0];
+    if (first) {
+      const { line, col } = lines.linePos(first.pos[0]);
+      return {
+        ok: false,
+        problems: [{ file, line, column: col, message: `invalid YAML: ${first.message}` }],
+      };
+    }
+    return { ok: true, source: { file, doc, lines, value: doc.toJS({ maxAliasCount: MAX_ALIASES }) } };
+  } catch (e) {
+    return {
+      ok: false,
+      problems: [{ file, line: 1, column: 1, message: `invalid YAML: ${errorMessage(e)}` }],
+    };
+  }
+}
+
+const isScenarioShaped = (v: unknown): boolean =>
+  v !== null && typeof v === "object" && "pr" in v && "expect" in v;
+
 /** Scenario files under the given paths: YAML files whose top level has both `pr` and `expect`. */
-export async function findScenarioFiles(paths: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
+async function findScenarioFiles(
+  paths: readonly string[],
+): Promise<{ files: string[]; problems: Problem[] }> {
+  const files: string[] = [];
+  const problems: Problem[] = [];
   const walk = async (p: string): Promise<void> => {
-    const s = await stat(p);
-    if (s.isDirectory()) {
+    if ((await stat(p)).isDirectory()) {
       for (const entry of (await readdir(p)).sort()) await walk(join(p, entry));
     } else if (/\.ya?ml$/i.test(p)) {
       const text = await readFile(p, "utf8");
-      // A file that looks like a scenario but does not parse is still run, so its error is reported.
       if (!/^(pr|expect):/m.test(text)) return;
-      try {
-        const doc = parse(text, { maxAliasCount: 100 }) as unknown;
-        if (doc && typeof doc === "object" && "pr" in doc && "expect" in doc) out.push(p);
-      } catch {
-        out.push(p);
-      }
+      // A file that looks like a scenario but does not parse is still run, so its error is reported.
+      const parsed = parseScenarioYaml(text, p);
+      if (!parsed.ok || isScenarioShaped(parsed.source.value)) files.push(p);
     }
   };
-  for (const p of paths) await walk(p);
-  return out;
+  for (const p of paths) {
+    try {
+      await walk(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      problems.push(fileProblem(p, code === "ENOENT" ? "no such file or folder" : errorMessage(e)));
+    }
+  }
+  if (files.length === 0 && problems.length === 0) {
+    problems.push(
+      fileProblem(paths.join(", "), "no scenario files here (YAML files with top-level `pr` and `expect`)"),
+    );
+  }
+  return { files, problems };
 }
 
-const policies = new Map<string, Promise<Policy | string>>();
-
-async function policyFor(scenarioFile: string, ref: string | undefined): Promise<Policy | string> {
-  if (!ref) return defaultPolicy();
-  const path = resolve(dirname(scenarioFile), ref);
-  let loaded = policies.get(path);
-  if (!loaded) {
-    loaded = readFile(path, "utf8").then(async (text) => {
-      const result = await loadPolicy({ text, source: ref });
-      return result.ok ? result.policy : result.errors.map(formatPolicyError).join("\n");
-    });
-    policies.set(path, loaded);
-  }
-  return loaded;
+export async function runScenarios(paths: readonly string[], load: PolicyLoader): Promise<ScenarioRun> {
+  const found = await findScenarioFiles(paths);
+  // Scenarios share policy files: each is loaded once per run.
+  const policies = new Map<string, Promise<PolicyCheck>>();
+  const policyAt = (path: string) => {
+    let loaded = policies.get(path);
+    if (!loaded) {
+      loaded = checkPolicyFile(path, load);
+      policies.set(path, loaded);
+    }
+    return loaded;
+  };
+  const outcomes: ScenarioOutcome[] = [];
+  for (const file of found.files) outcomes.push(await runScenario(file, policyAt));
+  return { outcomes, problems: found.problems };
 }
 
-export async function runScenario(file: string): Promise<ScenarioOutcome> {
-  let raw: unknown;
-  try {
-    raw = parse(await readFile(file, "utf8"), { maxAliasCount: 100 });
-  } catch (e) {
-    return { file, name: file, failures: [`invalid YAML: ${(e as Error).message}`] };
+/** One scenario; by default a policy with `_extends` cannot be read (runScenarios passes a loader that can). */
+export async function runScenario(
+  file: string,
+  policyAt: (path: string) => Promise<PolicyCheck> = (path) =>
+    checkPolicyFile(path, policyLoader({ baseDirs: [] })),
+): Promise<ScenarioOutcome> {
+  const parsed = parseScenarioYaml(await readFile(file, "utf8"), file);
+  if (!parsed.ok) return { file, name: file, failures: parsed.problems };
+  const { source } = parsed;
+  const raw = source.value as { name?: unknown } | null;
+  const name = typeof raw?.name === "string" && raw.name !== "" ? raw.name : file;
+  const checked = check(scenarioSchema, source.value);
+  if (!checked.ok) return { file, name, failures: checked.issues.map((i) => locate(source, i)) };
+  const scenario = checked.value;
+
+  let policy: Policy;
+  if (scenario.policy === undefined) {
+    policy = defaultPolicy();
+  } else {
+    const path = displayPath(resolve(dirname(file), scenario.policy));
+    const loaded = await policyAt(path);
+    if (!loaded.ok) {
+      // Invalid: its own errors follow, at its own lines. Unreadable: why, at the `policy` line.
+      const failures =
+        loaded.code === 1
+          ? [
+              locate(source, { path: ["policy"], message: `the policy ${path} is invalid` }),
+              ...loaded.problems,
+            ]
+          : loaded.problems.map((p) =>
+              locate(source, { path: ["policy"], message: `${path}: ${p.message}` }),
+            );
+      return { file, name, failures };
+    }
+    policy = loaded.policy;
   }
-  const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success) {
-    return {
-      file,
-      name: file,
-      failures: parsed.error.issues.map(
-        (i) => `invalid scenario at ${i.path.join(".") || "(top)"}: ${i.message}`,
-      ),
-    };
-  }
-  const scenario = parsed.data;
-  const policy = await policyFor(file, scenario.policy);
-  if (typeof policy === "string")
-    return { file, name: scenario.name, failures: [`invalid policy:\n${policy}`] };
   const facts = scenarioFacts(scenario);
   const decision = evaluate(policy, facts);
   // The run on a shared head carries the strictest verdict of every PR with that head.
   const verdict = scenario.pr.same_head_bases
     .map((ref): Verdict => evaluate(policy, { ...facts, base: { ...facts.base, ref } }).verdict)
     .reduce((a, b) => (strictness(b) < strictness(a) ? b : a), decision.verdict);
-  return { file, name: scenario.name, failures: compare(scenario.expect, decision, verdict) };
+  const failures = compare(scenario.expect, decision, verdict).map((i) => locate(source, i));
+  return { file, name: scenario.name, failures };
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
@@ -89,52 +179,60 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
-function compare(expect: Scenario["expect"], d: Decision, verdict: Verdict): string[] {
-  const f: string[] = [];
+/** What differs from the expectation, each at the `expect` key it contradicts. */
+function compare(expect: Scenario["expect"], d: Decision, verdict: Verdict): Issue[] {
+  const f: Issue[] = [];
   const show = (xs: readonly string[]) => `[${xs.join(", ")}]`;
+  const sets = (key: string, want: readonly string[] | undefined, got: readonly string[]) => {
+    if (want && !sameSet(got, want))
+      f.push({ path: ["expect", key], message: `expected ${show(want)}, got ${show(got)}` });
+  };
   if (verdict !== expect.verdict)
-    f.push(
-      `verdict: expected ${expect.verdict}, got ${verdict} (${verdict === d.verdict ? d.title : "another PR with this head"})`,
-    );
+    f.push({
+      path: ["expect", "verdict"],
+      message: `expected ${expect.verdict}, got ${verdict} (${verdict === d.verdict ? d.title : "another PR with this head"})`,
+    });
   if (expect.kind && d.identity.kind !== expect.kind)
-    f.push(`kind: expected ${expect.kind}, got ${d.identity.kind}`);
-  if (expect.requesters) {
-    const got = d.identity.requesters.map((r) => r.login);
-    if (!sameSet(got, expect.requesters))
-      f.push(`requesters: expected ${show(expect.requesters)}, got ${show(got)}`);
-  }
-  if (expect.categories) {
-    const got = d.categories.map((c) => c.name);
-    if (!sameSet(got, expect.categories))
-      f.push(`categories: expected ${show(expect.categories)}, got ${show(got)}`);
-  }
+    f.push({ path: ["expect", "kind"], message: `expected ${expect.kind}, got ${d.identity.kind}` });
+  sets(
+    "requesters",
+    expect.requesters,
+    d.identity.requesters.map((r) => r.login),
+  );
+  sets(
+    "categories",
+    expect.categories,
+    d.categories.map((c) => c.name),
+  );
   for (const [name, want] of Object.entries(expect.rules ?? {})) {
+    const at = ["expect", "rules", name];
     const rule = d.rules.find((r) => r.name === name);
     if (!rule) {
-      f.push(
-        `rule "${name}" was expected to apply but did not (applied: ${show(d.rules.map((r) => r.name))})`,
-      );
+      f.push({ path: at, message: `the rule did not apply (applied: ${show(d.rules.map((r) => r.name))})` });
       continue;
     }
     if (want.met !== undefined && rule.met !== want.met)
-      f.push(`rule "${name}": expected met=${want.met}, got met=${rule.met}`);
+      f.push({ path: [...at, "met"], message: `expected ${want.met}, got ${rule.met}` });
     if (want.counted && !sameSet(rule.approvals.counted, want.counted)) {
-      f.push(
-        `rule "${name}": expected approvals from ${show(want.counted)}, counted ${show(rule.approvals.counted)}`,
-      );
+      f.push({
+        path: [...at, "counted"],
+        message: `expected approvals from ${show(want.counted)}, counted ${show(rule.approvals.counted)}`,
+      });
     }
   }
-  for (const name of expect.not_rules ?? [])
-    if (d.rules.some((r) => r.name === name)) f.push(`rule "${name}" applied but was expected not to`);
-  if (expect.violations) {
-    const got = d.violations.map((v) => v.kind);
-    if (!sameSet(got, expect.violations))
-      f.push(`violations: expected ${show(expect.violations)}, got ${show(got)}`);
-  }
-  if (expect.findings) {
-    const got = d.findings.map((x) => x.rule);
-    if (!sameSet(got, expect.findings))
-      f.push(`findings: expected ${show(expect.findings)}, got ${show(got)}`);
-  }
+  (expect.not_rules ?? []).forEach((name, i) => {
+    if (d.rules.some((r) => r.name === name))
+      f.push({ path: ["expect", "not_rules", i], message: `rule "${name}" applied but was expected not to` });
+  });
+  sets(
+    "violations",
+    expect.violations,
+    d.violations.map((v) => v.kind),
+  );
+  sets(
+    "findings",
+    expect.findings,
+    d.findings.map((x) => x.rule),
+  );
   return f;
 }

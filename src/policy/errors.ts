@@ -6,6 +6,8 @@ export interface PolicyError {
   line: number;
   /** 1-based; 0 when the error has no place in a file. */
   column: number;
+  /** The key path the error concerns, e.g. `rules[2].require.approvals`; absent for the file as a whole. */
+  path?: string;
   message: string;
 }
 

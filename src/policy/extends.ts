@@ -16,15 +16,22 @@ export const MAX_EXTENDS_DEPTH = 5;
 
 export type ChainResult = { ok: true; files: ParsedPolicy[] } | { ok: false; errors: PolicyError[] };
 
+/**
+ * The entry file and where it lives: `home` names its repository and path when `source` does not
+ * (a local file read by the command line), for `_extends: repo` and cycle detection.
+ */
+export interface PolicyEntry {
+  text: string;
+  source: string;
+  home?: PolicyRef;
+}
+
 /** The entry file followed by its bases, most specific first. */
-export async function resolveChain(
-  entry: { text: string; source: string },
-  fetch?: Fetcher,
-): Promise<ChainResult> {
+export async function resolveChain(entry: PolicyEntry, fetch?: Fetcher): Promise<ChainResult> {
   const first = parsePolicyFile(entry.text, entry.source);
   if (!first.ok) return first;
   const files = [first.parsed];
-  let home = refOfSource(entry.source);
+  let home = entry.home ?? refOfSource(entry.source);
   const seen = [home ? refName(home).toLowerCase() : entry.source];
 
   for (;;) {

@@ -6,7 +6,7 @@ import type { RawPolicy } from "./schema.js";
 export { BUILTIN_CATEGORIES } from "./categories.js";
 export { DEFAULT_POLICY_YAML } from "./default.js";
 export { formatPolicyError, type PolicyError } from "./errors.js";
-export { type Fetcher, MAX_EXTENDS_DEPTH } from "./extends.js";
+export { type Fetcher, MAX_EXTENDS_DEPTH, type PolicyEntry } from "./extends.js";
 export { DEFAULT_POLICY_SOURCE, defaultPolicy, type LoadResult, loadPolicy } from "./load.js";
 export type { Policy, SafePattern } from "./model.js";
 export { compilePattern } from "./pattern.js";

@@ -53,17 +53,39 @@ function unionMessage(issue: core.$ZodIssueInvalidUnion, root: unknown, schema: 
   const attempted = issue.errors.filter(
     (branch) => !branch.every((i) => i.code === "invalid_type" && i.path.length === 0),
   );
-  if (attempted.length === 1) {
-    const nested = (attempted[0] as ZodIssue[]).map(
+  // Among several mappings, the one whose keys the value has (a union of shapes, e.g. scenario events).
+  const unknownKeys = (branch: ZodIssue[]) =>
+    branch.flatMap((i) => (i.code === "unrecognized_keys" && i.path.length === 0 ? i.keys : []));
+  const fitting = attempted.filter((branch) => unknownKeys(branch).length === 0);
+  const meant = attempted.length === 1 ? attempted : fitting.length === 1 ? fitting : [];
+  if (meant.length === 1) {
+    const nested = (meant[0] as ZodIssue[]).map(
       (i) => ({ ...i, path: [...issue.path, ...i.path] }) as ZodIssue,
     );
     return nested.flatMap((i) => toIssues(i, root, schema));
   }
-  const expected = issue.errors.flatMap((branch) =>
-    branch.flatMap((i) => (i.code === "invalid_type" ? [EXPECTED[i.expected] ?? i.expected] : [])),
+  const path = issue.path as PathSegment[];
+  // A key no shape allows is the mistake, wherever the value was meant to go.
+  const stray = unknownKeys(attempted[0] ?? []).filter((k) =>
+    attempted.every((b) => unknownKeys(b).includes(k)),
   );
-  const got = describeValue(valueAt(root, issue.path as PathSegment[]));
-  return [{ path: issue.path as PathSegment[], message: `expected ${expected.join(" or ")}, got ${got}` }];
+  if (stray.length > 0) {
+    return stray.map((key) => ({
+      path: [...path, key],
+      at: "key" as const,
+      message: `unknown key \`${key}\` in \`${describePath(path)}\``,
+    }));
+  }
+  const expected = new Set(
+    issue.errors.flatMap((branch) =>
+      branch.flatMap((i) =>
+        i.code === "invalid_type" && i.path.length === 0 ? [EXPECTED[i.expected] ?? i.expected] : [],
+      ),
+    ),
+  );
+  const got = describeValue(valueAt(root, path));
+  if (expected.size === 0) return [{ path, message: `${got} that fits none of the allowed forms` }];
+  return [{ path, message: `expected ${[...expected].join(" or ")}, got ${got}` }];
 }
 
 function toIssues(issue: ZodIssue, root: unknown, schema: z.ZodType): Issue[] {

@@ -1,7 +1,7 @@
 /** Loading a policy: the entry file and its `_extends` bases, merged onto the built-in default. */
 import { DEFAULT_POLICY_YAML } from "./default.js";
 import type { PolicyError } from "./errors.js";
-import { type Fetcher, resolveChain } from "./extends.js";
+import { type Fetcher, type PolicyEntry, resolveChain } from "./extends.js";
 import { mergePolicies } from "./merge.js";
 import type { Policy } from "./model.js";
 import { normalize } from "./normalize.js";
@@ -48,10 +48,7 @@ function build(files: ParsedPolicy[], source: string): LoadResult {
   return { ok: true, policy: normalize(merged, source), files: files.map((f) => f.source.file) };
 }
 
-export async function loadPolicy(
-  entry: { text: string; source: string },
-  fetch?: Fetcher,
-): Promise<LoadResult> {
+export async function loadPolicy(entry: PolicyEntry, fetch?: Fetcher): Promise<LoadResult> {
   const chain = await resolveChain(entry, fetch);
   if (!chain.ok) return chain;
   const bases = chain.files.slice(1).map((f) => f.source.file);

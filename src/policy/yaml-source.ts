@@ -15,7 +15,7 @@ import {
   parseDocument,
   visit,
 } from "yaml";
-import { type Issue, MAX_ERRORS, type PathSegment, type PolicyError } from "./errors.js";
+import { describePath, type Issue, MAX_ERRORS, type PathSegment, type PolicyError } from "./errors.js";
 
 const MAX_POLICY_BYTES = 256 * 1024;
 const MAX_ALIASES = 32;
@@ -178,7 +178,8 @@ export function locate(source: YamlSource, issue: Issue): PolicyError {
   const exact = depth === issue.path.length;
   const target = exact && issue.at === "key" && key !== undefined ? key : node;
   const offset = offsetOf(target) ?? offsetOf(source.doc.contents);
-  if (offset === undefined) return { file: source.file, line: 0, column: 0, message: issue.message };
+  const path = issue.path.length > 0 ? { path: describePath(issue.path) } : {};
+  if (offset === undefined) return { file: source.file, line: 0, column: 0, ...path, message: issue.message };
   const { line, col } = source.lines.linePos(offset);
-  return { file: source.file, line, column: col, message: issue.message };
+  return { file: source.file, line, column: col, ...path, message: issue.message };
 }

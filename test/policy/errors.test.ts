@@ -277,6 +277,7 @@ describe("parsePolicyText", () => {
           file: "x/p.yml",
           line: 1,
           column: 24,
+          path: "secrets.on_finding",
           message: "expected one of `fail`, `require_approval`, got `warn`",
         },
       ],
