@@ -37,13 +37,7 @@ async function devinLabels(owner: string, files: Record<string, string>, orgFile
     head: "devin/retry",
     files: [{ filename: "src/retry.ts", status: "added", patch: "@@ -0,0 +1 @@\n+export const n = 3;" }],
   });
-  store.addTimelineEvent(record, {
-    kind: "labeled",
-    actor: DEVIN,
-    label: "automerge",
-    viaAppId: scenarios.DEVIN_APP_ID,
-  });
-  record.labels.push("automerge");
+  store.label(record, DEVIN, "automerge", scenarios.DEVIN_APP_ID);
   const payload = payloads.pullRequest(store, repo.fullName, record.number, "labeled", DEVIN, {
     label: "automerge",
   });

@@ -98,13 +98,7 @@ const reviewEvent = (pr: Pr, id: number, action = "submitted", sender?: string):
 
 /** `actor` labels the PR: the timeline event GitHub records, the label on the PR, and the webhook. */
 function labelBy(pr: Pr, actor: string, label: string, viaAppId?: number): ScenarioEvent {
-  gate.standIn.store.addTimelineEvent(pr.record, {
-    kind: "labeled",
-    actor,
-    label,
-    viaAppId: viaAppId ?? null,
-  });
-  if (!pr.record.labels.includes(label)) pr.record.labels.push(label);
+  gate.standIn.store.label(pr.record, actor, label, viaAppId ?? null);
   return prEvent(pr, "labeled", actor, label);
 }
 

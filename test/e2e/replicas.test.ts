@@ -42,13 +42,7 @@ function burst(repo: string, record: PullRequestRecord): ScenarioEvent[] {
     payload: payloads.pullRequest(store, repo, record.number, action, sender, label ? { label } : {}),
   });
   const opened = pr("opened", DEVIN);
-  store.addTimelineEvent(record, {
-    kind: "labeled",
-    actor: DEVIN,
-    label: "automerge",
-    viaAppId: scenarios.DEVIN_APP_ID,
-  });
-  record.labels.push("automerge");
+  store.label(record, DEVIN, "automerge", scenarios.DEVIN_APP_ID);
   const labeled = pr("labeled", DEVIN, "automerge");
   const review = store.addReview(record, { author: "bob", state: "COMMENTED" });
   return [

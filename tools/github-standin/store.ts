@@ -592,6 +592,12 @@ export class Store {
     comment.editor = editor;
   }
 
+  /** `actor` (through App `viaAppId`, if any) labels the PR: GitHub's timeline event and the label. */
+  label(pr: PullRequestRecord, actor: string, label: string, viaAppId: number | null = null): TimelineRecord {
+    if (!pr.labels.includes(label)) pr.labels.push(label);
+    return this.addTimelineEvent(pr, { kind: "labeled", actor, label, viaAppId });
+  }
+
   addTimelineEvent(
     pr: PullRequestRecord,
     spec: Omit<TimelineRecord, "id" | "createdAt" | "viaAppId"> & {
