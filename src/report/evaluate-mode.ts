@@ -4,20 +4,21 @@
  * explanation and what enforce mode would have done, which the app then does not do.
  */
 import type { Decision, PlannedAction } from "../engine/decision.js";
-import type { CheckRunOutput } from "./render.js";
+import { type CheckRunOutput, code, esc } from "./render.js";
 
 const WOULD: Record<string, string> = {
   success: "would pass",
   failure: "would fail",
   action_required: "would need action",
+  in_progress: "would wait",
 };
 
 function describe(action: PlannedAction): string {
   switch (action.kind) {
     case "remove_label":
-      return `remove the label \`${action.label}\``;
+      return `remove the label ${esc(code(action.label))}`;
     case "restore_label":
-      return `restore the label \`${action.label}\``;
+      return `restore the label ${esc(code(action.label))}`;
     case "disable_auto_merge":
       return "disable auto-merge";
     case "dequeue":
@@ -31,8 +32,10 @@ export function evaluateModeOutput(
   output: CheckRunOutput,
   decision: Pick<Decision, "actions">,
 ): CheckRunOutput {
-  if (output.status !== "completed" || output.conclusion === null) return output;
-  const would = WOULD[output.conclusion] ?? `would be ${output.conclusion}`;
+  // Waiting for required checks would hold the PR as a pending check: evaluate mode never holds one.
+  const verdict =
+    output.status === "completed" && output.conclusion !== null ? output.conclusion : "in_progress";
+  const would = WOULD[verdict] ?? `would be ${verdict}`;
   const undo =
     decision.actions.length === 0
       ? ""
@@ -40,6 +43,7 @@ export function evaluateModeOutput(
   const notice = `> **Evaluate mode** (\`mode: evaluate\`): this check reports and does not enforce — the PR ${would}.${undo} Set \`mode: enforce\` to gate merges.\n\n`;
   return {
     ...output,
+    status: "completed",
     conclusion: "neutral",
     title: `Evaluate mode, ${would}: ${output.title}`.slice(0, 200),
     summary: notice + output.summary,

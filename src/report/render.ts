@@ -467,15 +467,23 @@ function escText(s: string): string {
 }
 
 /**
+ * What looks like a code span, made harmless even if Markdown pairs the backticks differently (a run
+ * of three opens a span one backtick cannot close): no angle bracket can start HTML there. Inside a
+ * real code span an entity or a backslash would show literally, so look-alikes stand in.
+ */
+function inertCode(span: string): string {
+  return span.replace(/</g, "‹").replace(/>/g, "›");
+}
+
+/**
  * Escape text from the PR for inline markdown outside tables: one line; outside code spans no HTML,
- * no pipes and no link. Inside a code span markdown is inert and a backslash or an entity would
- * show literally, so code spans are left as they are.
+ * no pipes and no link; inside them no angle brackets (see {@link inertCode}).
  */
 export function esc(s: string): string {
   return s
     .replace(/[\r\n]+/g, " ")
     .split(CODE_SPAN)
-    .map((part, i) => (i % 2 === 1 ? part : escText(part)))
+    .map((part, i) => (i % 2 === 1 ? inertCode(part) : escText(part)))
     .join("");
 }
 
@@ -488,7 +496,9 @@ export function cell(s: string): string {
   return s
     .replace(/[\r\n]+/g, " ")
     .split(CODE_SPAN)
-    .map((part, i) => (i % 2 === 0 ? escText(part) : part.includes("|") ? htmlCode(part.slice(1, -1)) : part))
+    .map((part, i) =>
+      i % 2 === 0 ? escText(part) : part.includes("|") ? htmlCode(part.slice(1, -1)) : inertCode(part),
+    )
     .join("");
 }
 

@@ -14,6 +14,21 @@ import { MAX_TIMER_MS } from "../app/retries.js";
 import { createLogger } from "./log.js";
 import { webhookIntake } from "./webhooks.js";
 
+/** Longest a request may take to arrive, headers and body. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** The webhook path however it is spelled: query, trailing slashes, `.` segments, a fragment. */
+export function isWebhookPath(url: string | undefined, path: string): boolean {
+  let pathname: string;
+  try {
+    pathname = new URL(url ?? "/", "http://agent-policy").pathname;
+  } catch {
+    return false;
+  }
+  const trim = (p: string) => p.replace(/\/+$/, "") || "/";
+  return trim(pathname) === trim(path);
+}
+
 export class StartupError extends Error {
   override name = "StartupError";
 }
@@ -93,7 +108,7 @@ export async function startServer(env: Env, options: AgentPolicyOptions = {}): P
   const reconcile =
     env.RECONCILE_INTERVAL_MS === undefined ? {} : { reconcileIntervalMs: Number(env.RECONCILE_INTERVAL_MS) };
   const agent = createAgentPolicy({
-    audit: createLogger({ name: "agent-policy-audit", level: "info" }),
+    audit: createLogger({ name: "agent-policy-audit", level: "info", wholeArrays: true }),
     ...(Number.isInteger(appId) && appId > 0 ? { appId } : {}),
     ...reconcile,
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
@@ -102,19 +117,36 @@ export async function startServer(env: Env, options: AgentPolicyOptions = {}): P
   });
   agent.metrics.collectProcessMetrics();
   const webhooksPath = env.WEBHOOK_PATH || "/api/github/webhooks";
-  // Probot's middleware serves the app's own routes (/healthz, /metrics); deliveries go through our
-  // intake, which checks the signature before anything is parsed or logged.
+  // Probot's middleware serves only the app's own GET routes (/healthz, /readyz, /metrics): every
+  // POST goes through our intake, which reads no body but a webhook's and checks its signature
+  // before anything is parsed or logged — Probot's would read any body to its end, at any path
+  // spelling it accepts (a trailing slash, say).
   const middleware = await createNodeMiddleware(agent.app, { probot, webhooksPath });
   const intake = webhookIntake(probot, env.WEBHOOK_SECRET ?? "development", log);
   const server: Server = createServer((req, res) => {
-    if (req.method === "POST" && (req.url ?? "").split("?")[0] === webhooksPath) {
-      void intake(req, res);
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      if (!isWebhookPath(req.url, webhooksPath)) {
+        res
+          .writeHead(404, { "content-type": "application/json", connection: "close" })
+          .end(JSON.stringify({ error: "not found" }));
+        req.destroy();
+        return;
+      }
+      intake(req, res).catch((error: unknown) => {
+        // The sender went away mid-body (or the socket failed): nothing to answer, nothing to keep.
+        log.warn({ reason: (error as Error)?.message?.slice(0, 200) }, "webhook delivery aborted");
+        if (!res.headersSent) res.writeHead(400, { connection: "close" }).end();
+        req.destroy();
+      });
       return;
     }
     void middleware(req, res, () => {
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
     });
   });
+  // GitHub sends a delivery in one go: a sender that trickles its body is cut off, not waited for.
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = REQUEST_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(Number(env.PORT ?? 3000), env.HOST || "localhost", () => resolve());

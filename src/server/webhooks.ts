@@ -47,17 +47,15 @@ export function verifyDelivery(headers: IncomingMessage["headers"], body: Buffer
   }
 }
 
-/** Reads the body, refusing more than `limit` bytes; null when the sender went over it. */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+/** Reads the body (Node's parser delivers no more than its content-length); throws when the sender aborts. */
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return null;
-    chunks.push(chunk);
-  }
+  for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
   return Buffer.concat(chunks);
 }
+
+/** Unverified bodies held at once, in bytes: many large deliveries at a time get 503, not the heap. */
+const MAX_BUFFERED_BYTES = 4 * MAX_WEBHOOK_BYTES;
 
 /** Handles POSTs to the webhook path: verified deliveries go to Probot, the rest get one log line. */
 export function webhookIntake(probot: Probot, secret: string, log: Logger) {
@@ -81,6 +79,7 @@ export function webhookIntake(probot: Probot, secret: string, log: Logger) {
       .writeHead(status, { "content-type": "application/json", connection: "close" })
       .end(JSON.stringify({ error: reason }));
   };
+  let buffered = 0;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const length = Number(req.headers["content-length"]);
     // A body is buffered before its signature can be checked: refuse what GitHub would never send.
@@ -90,11 +89,17 @@ export function webhookIntake(probot: Probot, secret: string, log: Logger) {
       req.destroy();
       return;
     }
-    const body = await readBody(req, Math.min(length, MAX_WEBHOOK_BYTES));
-    if (body === null) {
-      refuse(res, req, 413, "body longer than its content-length", length);
+    if (buffered + length > MAX_BUFFERED_BYTES) {
+      refuse(res, req, 503, "too many large deliveries at once", length);
       req.destroy();
       return;
+    }
+    buffered += length;
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } finally {
+      buffered -= length;
     }
     const verdict = verifyDelivery(req.headers, body, secret);
     if (!verdict.ok) return refuse(res, req, verdict.status, verdict.reason, body.length);

@@ -152,6 +152,43 @@ it("refuses a body larger than GitHub sends before reading it", async () => {
   expect(output).not.toContain(githubToken);
 });
 
+it("survives a sender that goes away mid-body, and reads no body at another path or spelling", async () => {
+  const { connect } = await import("node:net");
+  const port = Number(new URL(url).port);
+  await new Promise<void>((resolve) => {
+    const socket = connect(port, "127.0.0.1", () => {
+      socket.write(
+        `POST /api/github/webhooks HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-github-event: push\r\nx-github-delivery: d-cut\r\ncontent-length: 100000\r\n\r\n{"token":"${githubToken}"`,
+      );
+      setTimeout(() => {
+        socket.destroy();
+        resolve();
+      }, 100);
+    });
+  });
+  await new Promise((r) => setTimeout(r, 200));
+  expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+  // Probot's middleware would read these bodies whole; ours answers before reading any.
+  const chunked = await new Promise<number>((resolve, reject) => {
+    const req = request(`${url}/api/github/webhooks/`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "push",
+        "transfer-encoding": "chunked",
+      },
+    });
+    req.on("response", (res) => resolve(res.statusCode ?? 0));
+    req.on("error", reject);
+    req.write(`{"token":"${githubToken}"`);
+  });
+  expect(chunked).toBe(411);
+  const elsewhere = await fetch(`${url}/anything`, { method: "POST", body: hostileBody() });
+  expect(elsewhere.status).toBe(404);
+  for (const s of SECRETS) expect(output).not.toContain(s);
+});
+
 it("still takes a genuine delivery, and logs none of its contents", async () => {
   const { store } = standIn;
   store.addUser({ login: "acme", type: "Organization" });

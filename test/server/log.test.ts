@@ -36,3 +36,45 @@ it("keeps each string bounded, so no one value can make a log line huge", () => 
   log.info({ title: "x".repeat(1_000_000) }, "y".repeat(1_000_000));
   expect(lines[0]?.length ?? 0).toBeLessThan(6_000);
 });
+
+it("censors credential fields in any case and at any depth, and survives hostile objects", () => {
+  const { log, lines } = capture();
+  log.info(
+    {
+      request: { headers: { Authorization: "Bearer opaque-value-1" } },
+      a: { b: { c: { Password: "hunter2" } } },
+    },
+    "deep",
+  );
+  const shared = { x: "y".repeat(100) };
+  let wide: Record<string, unknown> = { shared };
+  for (let i = 0; i < 20; i++) wide = { a: wide, b: wide, shared };
+  const started = Date.now();
+  log.info({ wide }, "shared references");
+  expect(Date.now() - started).toBeLessThan(500);
+  const hostile = {
+    get boom() {
+      throw new Error("getter");
+    },
+  };
+  expect(() => log.info({ hostile, big: 10n, sym: Symbol("s") }, "hostile")).not.toThrow();
+  const text = lines.join("");
+  expect(text).not.toContain("opaque-value-1");
+  expect(text).not.toContain("hunter2");
+  expect(lines).toHaveLength(3);
+});
+
+it("keeps an audit logger's lists whole, and says what another logger cut", () => {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const findings = Array.from({ length: 120 }, (_, i) => ({ path: `f${i}` }));
+  createLogger({ name: "audit", level: "info", wholeArrays: true }, stream).info({ findings }, "audit");
+  createLogger({ name: "server", level: "info" }, stream).info({ findings }, "server");
+  expect(JSON.parse(lines[0] as string).findings).toHaveLength(120);
+  expect(JSON.parse(lines[1] as string).findings.at(-1)).toBe("… 70 more");
+});
