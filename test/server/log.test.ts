@@ -2,9 +2,9 @@
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { expect, it } from "vitest";
-import { createLogger } from "../../src/server/log.js";
+import { createLogger, type LoggerOptions } from "../../src/server/log.js";
 
-function capture() {
+function capture(options: Partial<LoggerOptions> = {}) {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk, _encoding, done) {
@@ -12,7 +12,7 @@ function capture() {
       done();
     },
   });
-  return { log: createLogger({ name: "test", level: "info" }, stream), lines };
+  return { log: createLogger({ name: "test", level: "info", ...options }, stream), lines };
 }
 
 const githubToken = `ghp_${randomBytes(18).toString("hex")}`;
@@ -65,16 +65,11 @@ it("censors credential fields in any case and at any depth, and survives hostile
 });
 
 it("keeps an audit logger's lists whole, and says what another logger cut", () => {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
   const findings = Array.from({ length: 120 }, (_, i) => ({ path: `f${i}` }));
-  createLogger({ name: "audit", level: "info", wholeArrays: true }, stream).info({ findings }, "audit");
-  createLogger({ name: "server", level: "info" }, stream).info({ findings }, "server");
-  expect(JSON.parse(lines[0] as string).findings).toHaveLength(120);
-  expect(JSON.parse(lines[1] as string).findings.at(-1)).toBe("… 70 more");
+  const audit = capture({ wholeArrays: true });
+  const server = capture();
+  audit.log.info({ findings }, "audit");
+  server.log.info({ findings }, "server");
+  expect(JSON.parse(audit.lines[0] as string).findings).toHaveLength(120);
+  expect(JSON.parse(server.lines[0] as string).findings.at(-1)).toBe("… 70 more");
 });
