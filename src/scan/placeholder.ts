@@ -18,9 +18,14 @@ const DOCUMENTED_EXAMPLES = new Set([
   "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
 ]);
 
-/** `<[^<>]*>` finds the same `<…>` as `<[^>]*>` would, without rescanning the rest from every `<`. */
+/**
+ * Words that mark a template. Long ones count anywhere; four-letter ones only as a word of their own
+ * (between separators or the ends, "your-api-key"), since a random 40-character key holds "fAkE" or
+ * "ToDo" about once in three thousand, and a real key must not be waved through for that.
+ * `<[^<>]*>` finds the same `<…>` as `<[^>]*>` would, without rescanning the rest from every `<`.
+ */
 const PLACEHOLDER_WORDS =
-  /example|sample|dummy|placeholder|your[-_]?|xxxx|changeme|change[-_]me|redacted|replace[-_]?me|insert[-_]?|fake|mock|notreal|not[-_]a[-_]real|todo|fixme|foobar|lorem|<[^<>]*>|\*\*\*|\.\.\./i;
+  /example|sample|dummy|placeholder|changeme|change[-_]me|redacted|replace[-_]?me|insert[-_]?|notreal|not[-_]a[-_]real|fixme|foobar|lorem|<[^<>]*>|\*\*\*|\.\.\.|(?:^|[^A-Za-z0-9+/=])(?:your|xxxx|fake|mock|todo)(?:[^A-Za-z0-9+/=]|$)/i;
 
 /**
  * Six or more characters in a row that a person types for a fake value: a sequence ("abcdef",
@@ -40,9 +45,14 @@ export function hasTypedRun(value: string): boolean {
   return false;
 }
 
-/** Too regular to be random: a typed run, or (from 8 characters) under 3 bits of entropy per character. */
+/**
+ * Too regular to be random: a typed run, or (from 8 characters) too little entropy per character.
+ * The bar is 3 bits, lowered for short values, whose measured entropy cannot reach log2(length):
+ * a random 16-character AWS key body measures under 3 bits about once in three hundred.
+ */
 export function isRegular(body: string): boolean {
-  return hasTypedRun(body) || (body.length >= 8 && shannonEntropy(body) < 3);
+  if (hasTypedRun(body)) return true;
+  return body.length >= 8 && shannonEntropy(body) < Math.min(3, Math.log2(body.length) - 1.5);
 }
 
 /**

@@ -207,6 +207,28 @@ describe("secret formats on added lines", () => {
     expect(scan.findings).toEqual([]);
   });
 
+  it("finds random keys that hold a template word or repeated letters by chance", () => {
+    const B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    const keys = [
+      `AKIA${noise(6, B32, 1)}FAKE${noise(6, B32, 2)}`,
+      `AKIA${noise(16, "YNSKTDHGQ", 3)}`,
+      `AKIA${noise(4, B32, 4)}MOCK${noise(4, B32, 5)}TODO`,
+    ];
+    const secrets = [
+      `${noise(18, B64, 6)}fAKe${noise(18, B64, 7)}`,
+      `${noise(20, B64, 8)}/Your${noise(15, B64, 9)}`,
+    ];
+    const lines = [
+      ...keys.map((k) => `AWS_ACCESS_KEY_ID=${k}`),
+      ...secrets.map((k) => `AWS_SECRET_ACCESS_KEY=${k}`),
+    ];
+    const scan = scanFile(newFile("prod.env", lines));
+    expect(scan.findings.map((f) => [f.rule, f.line])).toEqual([
+      ...keys.map((_, i) => ["aws-access-key-id", i + 1]),
+      ...secrets.map((_, i) => ["aws-secret-access-key", keys.length + i + 1]),
+    ]);
+  });
+
   it("never repeats the secret in the message or excerpt", () => {
     const token = `sk-ant-api03-${noise(93, URLSAFE)}AA`;
     const finding = scanFile(newFile("a.env", [`ANTHROPIC_API_KEY=${token}`])).findings[0];
