@@ -147,7 +147,9 @@ export type TimelineKind =
   | "convert_to_draft"
   | "head_ref_force_pushed"
   | "copilot_work_started"
-  | "copilot_work_finished";
+  | "copilot_work_finished"
+  | "merged"
+  | "closed";
 
 export interface TimelineRecord {
   id: number;
@@ -163,6 +165,8 @@ export interface TimelineRecord {
   dismissalMessage?: string;
   beforeSha?: string;
   afterSha?: string;
+  /** merged: the merge commit (merge_commit_sha). */
+  commitId?: string;
 }
 
 export interface AutoMergeRecord {
@@ -170,6 +174,8 @@ export interface AutoMergeRecord {
   enabledAt: string;
   mergeMethod: "MERGE" | "SQUASH" | "REBASE";
 }
+
+export type MergeMethod = "merge" | "squash" | "rebase";
 
 export interface PullRequestRecord {
   id: number;
@@ -194,6 +200,15 @@ export interface PullRequestRecord {
   inMergeQueue: boolean;
   createdAt: string;
   updatedAt: string;
+  /** Set by `store.mergePull`; a test that only flips `state`/`merged` gets `updatedAt` in their place. */
+  closedAt: string | null;
+  mergedAt: string | null;
+  mergedBy: string | null;
+  /** REST `merge_commit_sha` / GraphQL `mergeCommit`: the merge or squash commit, or the last rebased copy. */
+  mergeCommitSha: string | null;
+  mergeMethod: MergeMethod | null;
+  /** The commits the merge put on the base branch (merge commit, squash commit, or the rebased copies). */
+  mergeCommits: string[];
 }
 
 export type CheckStatus = "queued" | "in_progress" | "completed" | "waiting" | "requested" | "pending";
@@ -340,4 +355,197 @@ export interface PushResult {
   added: string[];
   removed: string[];
   modified: string[];
+}
+
+// ---- deployments and custom deployment protection rules ----
+
+export interface DeploymentRecord {
+  id: number;
+  repo: string;
+  sha: string;
+  ref: string;
+  task: string;
+  environment: string;
+  originalEnvironment: string;
+  description: string | null;
+  creator: string;
+  payload: Record<string, unknown>;
+  productionEnvironment: boolean;
+  transientEnvironment: boolean;
+  /** REST `performed_via_github_app`: GitHub Actions (when the store has it) for workflow deployments. */
+  viaAppId: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What the protection rule's app posted to `…/actions/runs/{run_id}/deployment_protection_rule`. */
+export interface DeploymentReviewRecord {
+  repo: string;
+  runId: number;
+  environment: string;
+  /** null for a status report (a comment without `state`), which leaves the rule pending. */
+  state: "approved" | "rejected" | null;
+  comment: string | null;
+  appId: number;
+  installationId: number;
+  at: string;
+}
+
+/** A custom deployment protection rule of one app, waiting on one environment of one workflow run. */
+export interface DeploymentProtectionRequest {
+  repo: string;
+  runId: number;
+  environment: string;
+  /** The workflow's triggering event: push, pull_request, workflow_dispatch, schedule, … */
+  event: string;
+  sha: string;
+  ref: string;
+  /** null when the run made no deployment (the payload's `deployment` is then null, as GitHub allows). */
+  deploymentId: number | null;
+  /** The app whose custom rule this is; only it may answer. */
+  appId: number;
+  sender: string;
+  state: "pending" | "approved" | "rejected";
+  requestedAt: string;
+  /** Every answer the app posted for this request, status reports included. */
+  reviews: DeploymentReviewRecord[];
+}
+
+export interface DeploymentRequestSpec {
+  environment: string;
+  sha: string;
+  ref: string;
+  /** The deployment's creator (for Actions, the actor of the run). */
+  creator: string;
+  /** Defaults to "push". */
+  event?: string;
+  /** The webhook's sender; defaults to the creator. */
+  sender?: string;
+  /** Put this environment's gate on an existing run (a workflow deploying to several environments). */
+  runId?: number;
+  /** The app whose custom rule gates the environment; the app under test by default. */
+  appId?: number;
+  /** false: GitHub made no deployment object (payload `deployment: null`). Default true. */
+  deployment?: boolean;
+  description?: string;
+  task?: string;
+  productionEnvironment?: boolean;
+}
+
+// ---- branch protection and rulesets ----
+
+/** Users, teams and apps by login, team slug and app slug, as the REST `PUT …/protection` takes them. */
+export interface ActorAllowances {
+  users?: string[];
+  teams?: string[];
+  apps?: string[];
+}
+
+type Toggle = boolean | { enabled: boolean };
+
+/**
+ * Branch protection in GitHub's REST shape (`PUT /repos/{o}/{r}/branches/{branch}/protection`); the
+ * `{ enabled }` objects of the GET shape are accepted for the toggles too.
+ */
+export interface BranchProtectionSpec {
+  required_status_checks?: {
+    strict?: boolean;
+    contexts?: string[];
+    checks?: { context: string; app_id?: number | null }[];
+  } | null;
+  enforce_admins?: Toggle | null;
+  required_pull_request_reviews?: {
+    dismiss_stale_reviews?: boolean;
+    require_code_owner_reviews?: boolean;
+    required_approving_review_count?: number;
+    require_last_push_approval?: boolean;
+    dismissal_restrictions?: ActorAllowances;
+    bypass_pull_request_allowances?: ActorAllowances;
+  } | null;
+  restrictions?: ActorAllowances | null;
+  required_linear_history?: Toggle;
+  allow_force_pushes?: Toggle | null;
+  allow_deletions?: Toggle;
+  block_creations?: Toggle;
+  required_conversation_resolution?: Toggle;
+  lock_branch?: Toggle;
+  allow_fork_syncing?: Toggle;
+  required_signatures?: Toggle;
+}
+
+export interface BranchProtectionRecord {
+  id: number;
+  repo: string;
+  /** The branch name, or a branch protection rule pattern such as `release/*`. */
+  pattern: string;
+  requiredStatusChecks: { strict: boolean; checks: { context: string; app_id: number | null }[] } | null;
+  enforceAdmins: boolean;
+  requiredPullRequestReviews: {
+    dismissStaleReviews: boolean;
+    requireCodeOwnerReviews: boolean;
+    requiredApprovingReviewCount: number;
+    requireLastPushApproval: boolean;
+    dismissalRestrictions: Required<ActorAllowances> | null;
+    bypassAllowances: Required<ActorAllowances> | null;
+  } | null;
+  restrictions: Required<ActorAllowances> | null;
+  requiredLinearHistory: boolean;
+  allowForcePushes: boolean;
+  allowDeletions: boolean;
+  blockCreations: boolean;
+  requiredConversationResolution: boolean;
+  lockBranch: boolean;
+  allowForkSyncing: boolean;
+  requiredSignatures: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type RulesetEnforcement = "active" | "evaluate" | "disabled";
+
+export interface RulesetBypassActor {
+  actor_id: number | null;
+  actor_type: "Integration" | "OrganizationAdmin" | "RepositoryRole" | "Team" | "DeployKey" | "User";
+  bypass_mode: "always" | "pull_request" | "exempt";
+}
+
+export interface RulesetConditions {
+  ref_name?: { include?: string[]; exclude?: string[] };
+  /** Organization rulesets: which repositories (by name, fnmatch, `~ALL`). */
+  repository_name?: { include?: string[]; exclude?: string[]; protected?: boolean };
+  repository_id?: { repository_ids?: number[] };
+}
+
+export interface RulesetRule {
+  type: string;
+  parameters?: Record<string, unknown>;
+}
+
+/** A ruleset in GitHub's REST shape (`POST …/rulesets`); `id` is given out by the store when omitted. */
+export interface RulesetSpec {
+  id?: number;
+  name: string;
+  target?: "branch" | "tag" | "push";
+  enforcement: RulesetEnforcement;
+  bypass_actors?: (Omit<RulesetBypassActor, "bypass_mode" | "actor_id"> & {
+    actor_id?: number | null;
+    bypass_mode?: RulesetBypassActor["bypass_mode"];
+  })[];
+  conditions?: RulesetConditions | null;
+  rules?: RulesetRule[];
+}
+
+export interface RulesetRecord {
+  id: number;
+  name: string;
+  target: "branch" | "tag" | "push";
+  sourceType: "Repository" | "Organization";
+  /** "owner/name" for a repository ruleset, the org login for an organization one. */
+  source: string;
+  enforcement: RulesetEnforcement;
+  bypassActors: RulesetBypassActor[];
+  conditions: RulesetConditions | null;
+  rules: RulesetRule[];
+  createdAt: string;
+  updatedAt: string;
 }

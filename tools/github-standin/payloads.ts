@@ -7,7 +7,15 @@
 import { createRequire } from "node:module";
 import { nodeId } from "./ids.js";
 import * as shape from "./rest/shapes.js";
-import type { PullRequestRecord, PushResult, Repo, Store } from "./store.js";
+import type {
+  BranchProtectionRecord,
+  DeploymentProtectionRequest,
+  PullRequestRecord,
+  PushResult,
+  Repo,
+  RulesetRecord,
+  Store,
+} from "./store.js";
 
 type Json = Record<string, unknown>;
 
@@ -303,4 +311,110 @@ export function push(store: Store, result: PushResult, sender: string): Json {
     head_commit: commit,
     pusher: { name: pusher.login, email: `${pusher.id}+${pusher.login}@users.noreply.github.com` },
   });
+}
+
+/** The installation of `appId` that covers the repository's owner, as `{ id, node_id }`. */
+function installationOf(store: Store, repo: Repo, appId: number): Json | undefined {
+  const id =
+    appId === store.appId
+      ? repo.installationId
+      : ([...store.installations.values()].find(
+          (i) => i.appId === appId && i.account.toLowerCase() === repo.owner.toLowerCase(),
+        )?.id ?? null);
+  return id === null ? undefined : { id, node_id: nodeId("Integration::Installation", id) };
+}
+
+/**
+ * `deployment_protection_rule` (action `requested`), sent to the app whose custom rule gates the
+ * environment. @octokit/webhooks-examples has no example of it, so the payload follows GitHub's schema:
+ * `sha` and `ref` are the run's (present even without a deployment), `deployment` may be null, and
+ * `pull_requests` are the open same-repository PRs whose head is that commit.
+ */
+export function deploymentProtectionRule(
+  store: Store,
+  request: DeploymentProtectionRequest | { request: DeploymentProtectionRequest },
+): Json {
+  const r = "request" in request ? request.request : request;
+  const repo = store.repo(r.repo);
+  const deployment =
+    r.deploymentId === null ? undefined : store.deployments.find((d) => d.id === r.deploymentId);
+  const pulls = [...repo.pulls.values()].filter(
+    (pr) => pr.state === "open" && pr.head.sha === r.sha && pr.head.repo === repo.fullName,
+  );
+  const payload = build(
+    store,
+    repo,
+    r.sender,
+    {},
+    {
+      action: "requested",
+      environment: r.environment,
+      event: r.event,
+      sha: r.sha,
+      ref: r.ref,
+      deployment_callback_url: store.deploymentCallbackUrl(r),
+      deployment: deployment ? shape.deployment(store, deployment) : null,
+      pull_requests: pulls.map((pr) => shape.pullRequest(store, pr)),
+    },
+  );
+  const installation = installationOf(store, repo, r.appId);
+  if (installation) payload.installation = installation;
+  else delete payload.installation;
+  return payload;
+}
+
+/**
+ * `branch_protection_rule` (created, edited, deleted) for a rule from `store.protectBranch` (keep the
+ * record for `deleted`). The `rule` is GitHub's flat webhook shape, not the REST one; `changes` is
+ * `{ field: { from } }` for `edited`.
+ */
+export function branchProtectionRule(
+  store: Store,
+  rule: BranchProtectionRecord,
+  action: "created" | "edited" | "deleted",
+  sender: string,
+  changes?: Record<string, { from: unknown }>,
+): Json {
+  const repo = store.repo(rule.repo);
+  const fill: Json = { action, rule: shape.branchProtectionRule(store, rule) };
+  if (changes !== undefined) fill.changes = changes;
+  return build(store, repo, sender, example("branch_protection_rule", action), fill);
+}
+
+/**
+ * `repository_ruleset` (created, edited, deleted) for a ruleset from `store.addRuleset` (keep the record
+ * for `deleted`). An organization ruleset's delivery has no `repository`. `changes` follows GitHub's
+ * `{ name?: { from }, enforcement?: { from }, conditions?: …, rules?: … }` for `edited`.
+ */
+export function repositoryRuleset(
+  store: Store,
+  ruleset: RulesetRecord,
+  action: "created" | "edited" | "deleted",
+  sender: string,
+  changes?: Json,
+): Json {
+  const fill: Json = {
+    action,
+    repository_ruleset: shape.ruleset(store, ruleset, { bypassActors: true }),
+  };
+  if (changes !== undefined) fill.changes = changes;
+  if (ruleset.sourceType === "Repository") {
+    return build(store, store.repo(ruleset.source), sender, {}, fill);
+  }
+  const installation = [...store.installations.values()].find(
+    (i) => i.appId === store.appId && i.account.toLowerCase() === ruleset.source.toLowerCase(),
+  );
+  return {
+    ...fill,
+    organization: organization(store, ruleset.source),
+    ...(installation
+      ? {
+          installation: {
+            id: installation.id,
+            node_id: nodeId("Integration::Installation", installation.id),
+          },
+        }
+      : {}),
+    sender: shape.simpleUser(store, sender),
+  };
 }

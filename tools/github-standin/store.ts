@@ -10,20 +10,28 @@ import { blobSha, fakeSha } from "./ids.js";
 import type {
   Account,
   AccountType,
+  ActorAllowances,
   App,
   AppPermissions,
+  BranchProtectionRecord,
+  BranchProtectionSpec,
   CheckConclusion,
   CheckRunRecord,
   CheckStatus,
   CheckSuiteRecord,
   CommitRecord,
   CommitSpec,
+  DeploymentProtectionRequest,
+  DeploymentRecord,
+  DeploymentRequestSpec,
+  DeploymentReviewRecord,
   FileChange,
   FileSpec,
   GitIdentity,
   IdentitySpec,
   Installation,
   IssueCommentRecord,
+  MergeMethod,
   MutationRecord,
   PullRequestRecord,
   PullRequestSpec,
@@ -32,12 +40,15 @@ import type {
   RepoPermission,
   ReviewRecord,
   ReviewState,
+  RulesetRecord,
+  RulesetSpec,
   StatusRecord,
   StatusState,
   Team,
   TimelineRecord,
   TokenRecord,
 } from "./model.js";
+import { protectionFor, rulesetCoversBranch, rulesetCoversRepo } from "./rules.js";
 
 export type * from "./model.js";
 
@@ -49,6 +60,10 @@ export const DEFAULT_APP_PERMISSIONS: AppPermissions = {
   metadata: "read",
   pull_requests: "write",
   statuses: "write",
+  // As app.yml asks: the deployment protection rule and the enforcement self-check.
+  actions: "read",
+  deployments: "write",
+  administration: "read",
 };
 
 const NOREPLY = /^(?:(\d+)\+)?([^@]+)@users\.noreply\.github\.com$/i;
@@ -83,6 +98,13 @@ export class Store {
   readonly tokens = new Map<string, TokenRecord>();
   /** Every commit by "owner/name@sha" (lowercase repo name), wherever it was made. */
   readonly commits = new Map<string, CommitRecord>();
+  readonly deployments: DeploymentRecord[] = [];
+  /** Custom deployment protection rules waiting on (or answered by) an app, one per run and environment. */
+  readonly deploymentRequests: DeploymentProtectionRequest[] = [];
+  /** Every answer posted to `…/actions/runs/{run_id}/deployment_protection_rule`, oldest first. */
+  readonly deploymentReviews: DeploymentReviewRecord[] = [];
+  readonly branchProtections: BranchProtectionRecord[] = [];
+  readonly rulesets: RulesetRecord[] = [];
   /** GraphQL points used per installation, for `rateLimit`. */
   readonly graphqlUsage = new Map<number, number>();
   private clock: number;
@@ -461,6 +483,12 @@ export class Store {
       inMergeQueue: false,
       createdAt,
       updatedAt: createdAt,
+      closedAt: spec.state === "closed" ? createdAt : null,
+      mergedAt: null,
+      mergedBy: null,
+      mergeCommitSha: null,
+      mergeMethod: null,
+      mergeCommits: [],
     };
     repo.pulls.set(number, pr);
     const commits = spec.commits?.length ? spec.commits : [{ message: spec.title, author: spec.author }];
@@ -622,6 +650,388 @@ export class Store {
       if (comment) return { pr, comment };
     }
     return undefined;
+  }
+
+  // ---- merging ----
+
+  /**
+   * Merges an open PR as GitHub's merge button (or `PUT …/pulls/{n}/merge`) does, and returns the base
+   * branch's new head:
+   * - `merge`: a merge commit by `by` with parents [base head, PR head], committed and signed by GitHub;
+   * - `squash`: one commit "<title> (#n)" authored by the PR's author (other commit authors become
+   *   `Co-authored-by:` trailers), committed and signed by GitHub;
+   * - `rebase`: a new copy of every PR commit on the base head, authors kept, committed by `by`, unsigned.
+   * The PR becomes closed and merged (`merged_at`, `merged_by`, `merge_commit_sha` = the merge or squash
+   * commit, or the last rebased copy) with `merged` and `closed` timeline events, and the base branch gets
+   * the PR's files.
+   */
+  mergePull(pr: PullRequestRecord, options: { by: string; method?: MergeMethod }): string {
+    if (pr.merged) throw new Error(`stand-in: ${pr.repo}#${pr.number} is already merged`);
+    if (pr.state !== "open") throw new Error(`stand-in: ${pr.repo}#${pr.number} is closed`);
+    const repo = this.repo(pr.repo);
+    const base = repo.branches.get(pr.base.ref);
+    if (!base) throw new Error(`stand-in: ${pr.repo} has no branch ${pr.base.ref}`);
+    const method = options.method ?? "merge";
+    const at = this.now();
+    const merger = this.identity(options.by, at);
+    const webFlow: GitIdentity = { name: "GitHub", email: "noreply@github.com", date: at };
+    const created: CommitRecord[] = [];
+    const seed = (what: string) => fakeSha(`${pr.repo}#${pr.number}:${method}:${what}:${this.nextId()}`);
+    if (method === "merge") {
+      const headOwner = pr.head.repo.split("/")[0] ?? repo.owner;
+      created.push({
+        sha: seed("merge"),
+        message: `Merge pull request #${pr.number} from ${headOwner}/${pr.head.ref}\n\n${pr.title}`,
+        author: merger,
+        committer: webFlow,
+        verified: true,
+        parents: [base.oid, pr.head.sha],
+      });
+    } else if (method === "squash") {
+      const author = this.identity(pr.author, at);
+      const others = new Map<string, GitIdentity>();
+      for (const c of pr.commits) {
+        if (c.author.email.toLowerCase() !== author.email.toLowerCase())
+          others.set(c.author.email.toLowerCase(), c.author);
+      }
+      const body =
+        pr.commits.length > 1
+          ? pr.commits.map((c) => `* ${c.message}`).join("\n\n")
+          : (pr.commits[0]?.message.split("\n").slice(1).join("\n").trim() ?? "");
+      const trailers = [...others.values()].map((a) => `Co-authored-by: ${a.name} <${a.email}>`);
+      const message = [`${pr.title} (#${pr.number})`, body, trailers.join("\n")].filter(Boolean).join("\n\n");
+      created.push({
+        sha: seed("squash"),
+        message,
+        author,
+        committer: webFlow,
+        verified: true,
+        parents: [base.oid],
+      });
+    } else {
+      let parent = base.oid;
+      for (const c of pr.commits) {
+        const copy: CommitRecord = {
+          sha: seed(c.sha),
+          message: c.message,
+          author: { ...c.author },
+          committer: merger,
+          verified: false,
+          parents: [parent],
+        };
+        created.push(copy);
+        parent = copy.sha;
+      }
+    }
+    for (const c of created) this.recordCommit(repo.fullName, c);
+    const head = created.at(-1)?.sha ?? base.oid;
+    repo.branches.set(base.name, {
+      name: base.name,
+      oid: head,
+      files: this.mergedFiles(repo, pr, base.files),
+    });
+    pr.state = "closed";
+    pr.merged = true;
+    pr.mergedAt = at;
+    pr.closedAt = at;
+    pr.mergedBy = options.by;
+    pr.mergeCommitSha = head;
+    pr.mergeMethod = method;
+    pr.mergeCommits = created.map((c) => c.sha);
+    pr.inMergeQueue = false;
+    pr.updatedAt = at;
+    this.account(options.by);
+    pr.timeline.push(
+      {
+        id: this.nextWideId(),
+        kind: "merged",
+        actor: options.by,
+        createdAt: at,
+        viaAppId: null,
+        commitId: head,
+      },
+      { id: this.nextWideId(), kind: "closed", actor: options.by, createdAt: at, viaAppId: null },
+    );
+    return head;
+  }
+
+  /** The base branch's files with the PR's changes applied (head-branch contents, deletions and renames). */
+  private mergedFiles(
+    repo: Repo,
+    pr: PullRequestRecord,
+    baseFiles: Map<string, string>,
+  ): Map<string, string> {
+    const files = new Map(baseFiles);
+    const head = pr.head.repo === pr.repo ? repo.branches.get(pr.head.ref) : undefined;
+    for (const f of pr.files) {
+      if (f.status === "removed") files.delete(f.filename);
+      if (f.status === "renamed" && f.previousFilename) files.delete(f.previousFilename);
+      const content = head?.files.get(f.filename);
+      if (f.status !== "removed" && content !== undefined) files.set(f.filename, content);
+    }
+    for (const [path, content] of head?.files ?? []) if (!files.has(path)) files.set(path, content);
+    return files;
+  }
+
+  /** Whether `sha` is `branch`'s head or one of its ancestors. */
+  reachableFrom(repo: Repo, branch: string, sha: string): boolean {
+    const start = repo.branches.get(branch)?.oid;
+    const wanted = sha.toLowerCase();
+    const seen = new Set<string>();
+    const queue = start ? [start] : [];
+    while (queue.length > 0) {
+      const next = queue.pop() ?? "";
+      if (next.toLowerCase() === wanted) return true;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(...(this.findCommit(repo, next)?.parents ?? []));
+    }
+    return false;
+  }
+
+  /**
+   * The PRs GitHub associates with a commit (REST `GET …/commits/{sha}/pulls`, GraphQL
+   * `associatedPullRequests`): for a commit on the default branch, the merged PR that introduced it;
+   * otherwise the open and merged PRs that contain it.
+   */
+  pullsForCommit(repo: Repo, sha: string): PullRequestRecord[] {
+    const wanted = sha.toLowerCase();
+    const made = (pr: PullRequestRecord) => pr.mergeCommits.some((c) => c.toLowerCase() === wanted);
+    const contains = (pr: PullRequestRecord) =>
+      pr.head.sha.toLowerCase() === wanted || pr.commits.some((c) => c.sha.toLowerCase() === wanted);
+    const pulls = [...repo.pulls.values()];
+    if (this.reachableFrom(repo, repo.defaultBranch, sha)) {
+      return pulls.filter(
+        (pr) =>
+          pr.merged &&
+          pr.base.ref === repo.defaultBranch &&
+          (made(pr) || (pr.mergeMethod === "merge" && contains(pr))),
+      );
+    }
+    return pulls.filter((pr) => (pr.state === "open" || pr.merged) && (contains(pr) || made(pr)));
+  }
+
+  // ---- deployments and custom deployment protection rules ----
+
+  /**
+   * A workflow job reaching an environment gated by an app's custom deployment protection rule: records
+   * the deployment (unless `deployment: false`), the workflow run and the pending request GitHub sends as
+   * `deployment_protection_rule` (render it with `payloads.deploymentProtectionRule`). `callbackUrl` is the
+   * payload's `deployment_callback_url`, built from the store's URLs when read.
+   */
+  requestDeployment(
+    repoName: string,
+    spec: DeploymentRequestSpec,
+  ): {
+    deployment: DeploymentRecord | null;
+    runId: number;
+    request: DeploymentProtectionRequest;
+    readonly callbackUrl: string;
+  } {
+    const repo = this.repo(repoName);
+    this.account(spec.creator);
+    const sender = spec.sender ?? spec.creator;
+    this.account(sender);
+    const runId = spec.runId ?? this.nextWideId();
+    const appId = spec.appId ?? this.appId;
+    this.app(appId);
+    const duplicate = this.deploymentRequests.find(
+      (r) =>
+        r.repo === repo.fullName &&
+        r.runId === runId &&
+        r.environment === spec.environment &&
+        r.appId === appId,
+    );
+    if (duplicate) throw new Error(`stand-in: run ${runId} already waits on ${spec.environment}`);
+    const at = this.now();
+    let deployment: DeploymentRecord | null = null;
+    if (spec.deployment !== false) {
+      deployment = {
+        id: this.nextWideId(),
+        repo: repo.fullName,
+        sha: spec.sha,
+        ref: spec.ref,
+        task: spec.task ?? "deploy",
+        environment: spec.environment,
+        originalEnvironment: spec.environment,
+        description: spec.description ?? null,
+        creator: spec.creator,
+        payload: {},
+        productionEnvironment: spec.productionEnvironment ?? spec.environment === "production",
+        transientEnvironment: false,
+        viaAppId: this.appBySlug("github-actions")?.id ?? null,
+        createdAt: at,
+        updatedAt: at,
+      };
+      this.deployments.push(deployment);
+    }
+    const request: DeploymentProtectionRequest = {
+      repo: repo.fullName,
+      runId,
+      environment: spec.environment,
+      event: spec.event ?? "push",
+      sha: spec.sha,
+      ref: spec.ref,
+      deploymentId: deployment?.id ?? null,
+      appId,
+      sender,
+      state: "pending",
+      requestedAt: at,
+      reviews: [],
+    };
+    this.deploymentRequests.push(request);
+    const store = this;
+    return {
+      deployment,
+      runId,
+      request,
+      get callbackUrl() {
+        return store.deploymentCallbackUrl(request);
+      },
+    };
+  }
+
+  deploymentCallbackUrl(request: DeploymentProtectionRequest): string {
+    return `${this.urls.api}/repos/${request.repo}/actions/runs/${request.runId}/deployment_protection_rule`;
+  }
+
+  /** Whether a workflow run with this id exists in the repository (it has a deployment gate). */
+  hasRun(repo: Repo, runId: number): boolean {
+    return this.deploymentRequests.some((r) => r.repo === repo.fullName && r.runId === runId);
+  }
+
+  // ---- branch protection and rulesets ----
+
+  /**
+   * Protects a branch (or a branch-protection-rule pattern such as `release/*`) as
+   * `PUT …/branches/{branch}/protection` does: a second call for the same name replaces the settings.
+   */
+  protectBranch(repoName: string, branch: string, protection: BranchProtectionSpec): BranchProtectionRecord {
+    const repo = this.repo(repoName);
+    const on = (value: boolean | { enabled: boolean } | null | undefined) =>
+      typeof value === "object" && value !== null ? Boolean(value.enabled) : Boolean(value);
+    const actors = (a: ActorAllowances | undefined | null): Required<ActorAllowances> | null => {
+      if (!a) return null;
+      for (const login of a.users ?? []) this.account(login);
+      return { users: [...(a.users ?? [])], teams: [...(a.teams ?? [])], apps: [...(a.apps ?? [])] };
+    };
+    const checks = protection.required_status_checks;
+    const reviews = protection.required_pull_request_reviews;
+    const existing = this.branchProtections.find((p) => p.repo === repo.fullName && p.pattern === branch);
+    const at = this.now();
+    const record: BranchProtectionRecord = {
+      id: existing?.id ?? this.nextId(),
+      repo: repo.fullName,
+      pattern: branch,
+      requiredStatusChecks: checks
+        ? {
+            strict: checks.strict ?? false,
+            checks: checks.checks
+              ? checks.checks.map((c) => ({
+                  context: c.context,
+                  app_id: c.app_id === undefined || c.app_id === -1 ? null : c.app_id,
+                }))
+              : (checks.contexts ?? []).map((context) => ({ context, app_id: null })),
+          }
+        : null,
+      enforceAdmins: on(protection.enforce_admins),
+      requiredPullRequestReviews: reviews
+        ? {
+            dismissStaleReviews: reviews.dismiss_stale_reviews ?? false,
+            requireCodeOwnerReviews: reviews.require_code_owner_reviews ?? false,
+            requiredApprovingReviewCount: reviews.required_approving_review_count ?? 1,
+            requireLastPushApproval: reviews.require_last_push_approval ?? false,
+            dismissalRestrictions: actors(reviews.dismissal_restrictions),
+            bypassAllowances: actors(reviews.bypass_pull_request_allowances),
+          }
+        : null,
+      restrictions: actors(protection.restrictions),
+      requiredLinearHistory: on(protection.required_linear_history),
+      allowForcePushes: on(protection.allow_force_pushes),
+      allowDeletions: on(protection.allow_deletions),
+      blockCreations: on(protection.block_creations),
+      requiredConversationResolution: on(protection.required_conversation_resolution),
+      lockBranch: on(protection.lock_branch),
+      allowForkSyncing: on(protection.allow_fork_syncing),
+      requiredSignatures: on(protection.required_signatures),
+      createdAt: existing?.createdAt ?? at,
+      updatedAt: at,
+    };
+    if (existing) this.branchProtections.splice(this.branchProtections.indexOf(existing), 1, record);
+    else this.branchProtections.push(record);
+    return record;
+  }
+
+  /** `DELETE …/branches/{branch}/protection`; returns the removed rule (for a `deleted` webhook), if any. */
+  unprotectBranch(repoName: string, branch: string): BranchProtectionRecord | undefined {
+    const repo = this.repo(repoName);
+    const index = this.branchProtections.findIndex((p) => p.repo === repo.fullName && p.pattern === branch);
+    return index < 0 ? undefined : this.branchProtections.splice(index, 1)[0];
+  }
+
+  /** The branch protection rule protecting `branch` (exact name first, then wildcard patterns). */
+  branchProtectionFor(repoName: string, branch: string): BranchProtectionRecord | undefined {
+    return protectionFor(this.branchProtections, this.repo(repoName), branch);
+  }
+
+  /**
+   * Adds a ruleset in GitHub's shape to a repository ("owner/name") or an organization (`{ org }`).
+   * Organization rulesets pick repositories with `conditions.repository_name` or `repository_id`.
+   */
+  addRuleset(where: string | { org: string }, spec: RulesetSpec): RulesetRecord {
+    let sourceType: RulesetRecord["sourceType"];
+    let source: string;
+    if (typeof where === "string") {
+      sourceType = "Repository";
+      source = this.repo(where).fullName;
+    } else {
+      sourceType = "Organization";
+      source = this.account(where.org).login;
+    }
+    const id = spec.id ?? this.nextId();
+    if (this.rulesets.some((r) => r.id === id)) throw new Error(`stand-in: ruleset ${id} already exists`);
+    const at = this.now();
+    const ruleset: RulesetRecord = {
+      id,
+      name: spec.name,
+      target: spec.target ?? "branch",
+      sourceType,
+      source,
+      enforcement: spec.enforcement,
+      bypassActors: (spec.bypass_actors ?? []).map((a) => ({
+        actor_id: a.actor_id ?? (a.actor_type === "OrganizationAdmin" ? 1 : null),
+        actor_type: a.actor_type,
+        bypass_mode: a.bypass_mode ?? "always",
+      })),
+      conditions: spec.conditions ? structuredClone(spec.conditions) : null,
+      rules: structuredClone(spec.rules ?? []),
+      createdAt: at,
+      updatedAt: at,
+    };
+    this.rulesets.push(ruleset);
+    return ruleset;
+  }
+
+  /** Removes a ruleset; returns it (for a `deleted` webhook), if it existed. */
+  removeRuleset(id: number): RulesetRecord | undefined {
+    const index = this.rulesets.findIndex((r) => r.id === id);
+    return index < 0 ? undefined : this.rulesets.splice(index, 1)[0];
+  }
+
+  /** The repository's own rulesets and, with `includeParents` (GitHub's default), its organization's that pick it. */
+  rulesetsFor(repoName: string, includeParents = true): RulesetRecord[] {
+    const repo = this.repo(repoName);
+    return this.rulesets.filter(
+      (r) => (includeParents || r.sourceType === "Repository") && rulesetCoversRepo(r, repo),
+    );
+  }
+
+  /** The rulesets in `active` enforcement whose conditions pick this branch (which need not exist). */
+  activeRulesetsForBranch(repoName: string, branch: string): RulesetRecord[] {
+    const repo = this.repo(repoName);
+    return this.rulesetsFor(repoName).filter(
+      (r) => r.enforcement === "active" && rulesetCoversBranch(r, repo, branch),
+    );
   }
 
   // ---- checks and statuses ----

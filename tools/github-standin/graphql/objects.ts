@@ -5,7 +5,13 @@
  * A field left out here is a field the stand-in does not emulate: querying it is an error, never a made-up null.
  */
 import { blobSha, nodeId } from "../ids.js";
-import { authorAssociation as association, combinedState, latestStatuses } from "../rest/shapes.js";
+import {
+  authorAssociation as association,
+  closedAt,
+  combinedState,
+  latestStatuses,
+  mergedAt,
+} from "../rest/shapes.js";
 import type {
   CheckRunRecord,
   CheckSuiteRecord,
@@ -60,6 +66,8 @@ const TIMELINE_TYPES: Partial<Record<TimelineRecord["kind"], string>> = {
   ready_for_review: "ReadyForReviewEvent",
   convert_to_draft: "ConvertToDraftEvent",
   head_ref_force_pushed: "HeadRefForcePushedEvent",
+  merged: "MergedEvent",
+  closed: "ClosedEvent",
   // copilot_work_started/finished exist only in the REST timeline.
 };
 
@@ -284,10 +292,7 @@ export class Graph {
         : null,
       parents: () => record.parents.map((p) => this.commit(repo, p)).filter((c) => c !== null),
       repository: () => this.repository(repo),
-      associatedPullRequests: () =>
-        [...repo.pulls.values()]
-          .filter((pr) => pr.commits.some((c) => c.sha === sha))
-          .map((pr) => this.pullRequest(pr)),
+      associatedPullRequests: () => this.store.pullsForCommit(repo, sha).map((pr) => this.pullRequest(pr)),
       checkSuites: ({ filterBy }: { filterBy?: { appId?: number; checkName?: string } }) =>
         this.store.checkSuites
           .filter((s) => s.repo === repo.fullName && s.headSha === sha)
@@ -503,8 +508,10 @@ export class Graph {
       state: prState(pr),
       closed: pr.state === "closed",
       merged: pr.merged,
-      mergedAt: pr.merged ? pr.updatedAt : null,
-      mergedBy: null,
+      mergedAt: mergedAt(pr),
+      closedAt: closedAt(pr),
+      mergedBy: () => this.actor(pr.mergedBy),
+      mergeCommit: () => (pr.mergeCommitSha ? this.commit(repo, pr.mergeCommitSha) : null),
       locked: false,
       isDraft: pr.draft,
       createdAt: pr.createdAt,
@@ -753,6 +760,25 @@ export class Graph {
         return { ...base, enqueuer: asUser, mergeQueue: null };
       case "removed_from_merge_queue":
         return { ...base, enqueuer: null, reason: null, beforeCommit: null, mergeQueue: null };
+      case "merged":
+        return {
+          ...base,
+          commit: () => (e.commitId ? this.commit(repo, e.commitId) : null),
+          mergeRef: () => this.ref(repo, pr.base.ref),
+          mergeRefName: pr.base.ref,
+          url: `${this.web}/${pr.repo}/pull/${pr.number}#event-${e.id}`,
+          resourcePath: `/${pr.repo}/pull/${pr.number}#event-${e.id}`,
+        };
+      case "closed":
+        return {
+          ...base,
+          closable: () => this.pullRequest(pr),
+          closer: null,
+          stateReason: null,
+          duplicateOf: null,
+          url: `${this.web}/${pr.repo}/pull/${pr.number}#event-${e.id}`,
+          resourcePath: `/${pr.repo}/pull/${pr.number}#event-${e.id}`,
+        };
       case "head_ref_force_pushed":
         return {
           ...base,

@@ -12,7 +12,7 @@ import {
   notFound,
   type Reply,
 } from "../http.js";
-import type { App, PullRequestRecord, Repo, Store } from "../store.js";
+import type { App, PullRequestRecord, Repo, RulesetRecord, Store } from "../store.js";
 import { createCheckRun, updateCheckRun } from "./checks.js";
 import { paginate } from "./pagination.js";
 import { type Compiled, compile, type Match, match } from "./router.js";
@@ -212,11 +212,10 @@ repoRoute("GET", "/pulls/:number/reviews", "pull_requests:read", (ctx) => {
   return listReply(ctx, submitted, `/pulls/${pr.number}/reviews`, (r) => shape.review(ctx.store, pr, r));
 });
 
+/** GitHub's rule: the merged PR that introduced a default-branch commit, else the open and merged PRs with it. */
 repoRoute("GET", "/commits/:sha/pulls", "pull_requests:read", (ctx) => {
   const sha = ctx.params.sha ?? "";
-  const pulls = [...ctx.repo.pulls.values()].filter(
-    (pr) => pr.head.sha === sha || pr.commits.some((c) => c.sha === sha),
-  );
+  const pulls = ctx.store.pullsForCommit(ctx.repo, sha);
   return listReply(ctx, pulls, `/commits/${sha}/pulls`, (pr) => shape.pullRequest(ctx.store, pr, false));
 });
 
@@ -499,6 +498,151 @@ routes.push(
     });
   }),
 );
+
+// ---- deployments: custom deployment protection rules ----
+
+const REVIEW_STATES = ["approved", "rejected"];
+/** GitHub documents status reports as up to 1024 characters and at most 10 per deployment. */
+const MAX_DEPLOYMENT_COMMENT = 1024;
+const MAX_STATUS_REPORTS = 10;
+
+/**
+ * The `deployment_callback_url` of a `deployment_protection_rule` webhook. The app approves or rejects its
+ * own rule for one environment of the run, or (without `state`) posts a status report. 204 on success.
+ */
+repoRoute("POST", "/actions/runs/:run_id/deployment_protection_rule", "deployments:write", (ctx) => {
+  const runId = idParam(ctx, "run_id");
+  if (!ctx.store.hasRun(ctx.repo, runId)) throw notFound();
+  const body = bodyObject(ctx);
+  const { environment_name: environment, state, comment } = body;
+  if (environment === undefined) throw invalidRequest(`"environment_name" wasn't supplied.`);
+  if (typeof environment !== "string")
+    throw invalidRequest(`For 'environment_name', ${JSON.stringify(environment)} is not a string.`);
+  if (state === undefined && comment === undefined) {
+    throw invalidRequest(
+      `No subschema in "anyOf" matched.\n"state" wasn't supplied.\n"comment" wasn't supplied.`,
+    );
+  }
+  if (state !== undefined && (typeof state !== "string" || !REVIEW_STATES.includes(state))) {
+    throw invalidRequest(`For 'state', ${JSON.stringify(state)} is not one of ${REVIEW_STATES.join(", ")}.`);
+  }
+  if (comment !== undefined && comment !== null && typeof comment !== "string")
+    throw invalidRequest(`For 'comment', ${JSON.stringify(comment)} is not a string.`);
+  const text = typeof comment === "string" ? comment : null;
+  if (text !== null && text.length > MAX_DEPLOYMENT_COMMENT) {
+    throw invalidRequest(
+      `Only ${MAX_DEPLOYMENT_COMMENT} characters are allowed for 'comment'; ${text.length} were supplied.`,
+    );
+  }
+  // GitHub Apps can only review their own custom deployment protection rules.
+  const request = ctx.store.deploymentRequests.find(
+    (r) =>
+      r.repo === ctx.repo.fullName &&
+      r.runId === runId &&
+      r.appId === ctx.app.id &&
+      r.environment.toLowerCase() === environment.toLowerCase(),
+  );
+  if (!request) {
+    throw new HttpError(
+      422,
+      `No pending custom deployment protection rule of this app for environment '${environment}' on run ${runId}.`,
+    );
+  }
+  if (request.state !== "pending") {
+    throw new HttpError(
+      422,
+      `The deployment protection rule for environment '${request.environment}' was already ${request.state}.`,
+    );
+  }
+  if (state === undefined && request.reviews.filter((r) => r.state === null).length >= MAX_STATUS_REPORTS) {
+    throw new HttpError(
+      422,
+      `No more than ${MAX_STATUS_REPORTS} status reports are allowed for a deployment.`,
+    );
+  }
+  const { installation } = requireInstallation(ctx.caller);
+  const review = {
+    repo: ctx.repo.fullName,
+    runId,
+    environment: request.environment,
+    state: (state ?? null) as "approved" | "rejected" | null,
+    comment: text,
+    appId: ctx.app.id,
+    installationId: installation.id,
+    at: ctx.store.now(),
+  };
+  request.reviews.push(review);
+  ctx.store.deploymentReviews.push(review);
+  if (review.state) request.state = review.state;
+  return { status: 204 };
+});
+
+// ---- branch protection and rulesets ----
+
+/** A branch protected only by a ruleset is "not protected" here, as on GitHub. */
+repoRoute("GET", "/branches/*branch/protection", "administration:read", (ctx) => {
+  const branch = ctx.params.branch ?? "";
+  if (!ctx.repo.branches.has(branch)) throw new HttpError(404, "Branch not found");
+  const protection = ctx.store.branchProtectionFor(ctx.repo.fullName, branch);
+  if (!protection) throw new HttpError(404, "Branch not protected");
+  return ok(shape.branchProtection(ctx.store, ctx.repo, branch, protection));
+});
+
+/** Every rule of every `active` ruleset that picks the branch (which need not exist); evaluate/disabled are left out. */
+repoRoute("GET", "/rules/branches/*branch", "metadata:read", (ctx) => {
+  const branch = ctx.params.branch ?? "";
+  const rules = ctx.store
+    .activeRulesetsForBranch(ctx.repo.fullName, branch)
+    .flatMap((r) => r.rules.map((rule) => ({ r, rule })));
+  return listReply(ctx, rules, `/rules/branches/${encodeURIComponent(branch)}`, ({ r, rule }) =>
+    shape.branchRule(r, rule),
+  );
+});
+
+function includesParents(ctx: RouteContext): boolean {
+  return ctx.request.query.get("includes_parents") !== "false";
+}
+
+/** `current_user_can_bypass` for the calling app: its `Integration` bypass actor, if any. */
+function appCanBypass(ruleset: RulesetRecord, app: App): string {
+  const actor = ruleset.bypassActors.find((a) => a.actor_type === "Integration" && a.actor_id === app.id);
+  if (!actor) return "never";
+  return actor.bypass_mode === "pull_request" ? "pull_requests_only" : actor.bypass_mode;
+}
+
+/** `bypass_actors` is shown only to callers with write access to the ruleset (repo or org administration). */
+function mayEditRuleset(ctx: RepoContext, ruleset: RulesetRecord): boolean {
+  const { installation, token } = requireInstallation(ctx.caller);
+  if (!tokenCovers(token, installation, ctx.repo)) return false;
+  const need =
+    ruleset.sourceType === "Repository" ? "administration:write" : "organization_administration:write";
+  return hasPermission(token.permissions, need);
+}
+
+repoRoute("GET", "/rulesets", "metadata:read", (ctx) => {
+  const targets = ctx.request.query
+    .get("targets")
+    ?.split(",")
+    .map((t) => t.trim());
+  const rulesets = ctx.store
+    .rulesetsFor(ctx.repo.fullName, includesParents(ctx))
+    .filter((r) => !targets || targets.includes(r.target));
+  return listReply(ctx, rulesets, "/rulesets", (r) =>
+    shape.ruleset(ctx.store, r, { bypassActors: false, summary: true }),
+  );
+});
+
+repoRoute("GET", "/rulesets/:id", "metadata:read", (ctx) => {
+  const id = idParam(ctx, "id");
+  const ruleset = ctx.store.rulesetsFor(ctx.repo.fullName, includesParents(ctx)).find((r) => r.id === id);
+  if (!ruleset) throw notFound();
+  return ok(
+    shape.ruleset(ctx.store, ruleset, {
+      bypassActors: mayEditRuleset(ctx, ruleset),
+      currentUserCanBypass: appCanBypass(ruleset, ctx.app),
+    }),
+  );
+});
 
 /** Maps `/repositories/{id}/…` (the form GitHub's pagination links use) to `/repos/{owner}/{name}/…`. */
 export function canonicalPath(store: Store, path: string): string {

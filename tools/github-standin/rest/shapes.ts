@@ -6,17 +6,21 @@ import { createHash } from "node:crypto";
 import { blobSha, nodeId } from "../ids.js";
 import type {
   App,
+  BranchProtectionRecord,
   CheckRunRecord,
   CheckSuiteRecord,
   CommitRecord,
+  DeploymentRecord,
   FileChange,
   Installation,
   IssueCommentRecord,
   PullRequestRecord,
   Repo,
   ReviewRecord,
+  RulesetRecord,
   StatusRecord,
   Store,
+  Team,
   TimelineRecord,
 } from "../store.js";
 
@@ -221,6 +225,14 @@ function branchEnd(store: Store, pr: PullRequestRecord, side: "head" | "base"): 
   };
 }
 
+export function closedAt(pr: PullRequestRecord): string | null {
+  return pr.state === "closed" ? (pr.closedAt ?? pr.updatedAt) : null;
+}
+
+export function mergedAt(pr: PullRequestRecord): string | null {
+  return pr.merged ? (pr.mergedAt ?? pr.updatedAt) : null;
+}
+
 /** `full` = the single-PR endpoint and webhooks; list endpoints omit the merge and size fields, as GitHub does. */
 export function pullRequest(store: Store, pr: PullRequestRecord, full = true): Json {
   const repo = store.repo(pr.repo);
@@ -242,9 +254,9 @@ export function pullRequest(store: Store, pr: PullRequestRecord, full = true): J
     body: pr.body || null,
     created_at: pr.createdAt,
     updated_at: store.pullUpdatedAt(pr),
-    closed_at: pr.state === "closed" ? pr.updatedAt : null,
-    merged_at: pr.merged ? pr.updatedAt : null,
-    merge_commit_sha: null,
+    closed_at: closedAt(pr),
+    merged_at: mergedAt(pr),
+    merge_commit_sha: pr.mergeCommitSha,
     assignee: pr.assignees[0] ? simpleUser(store, pr.assignees[0]) : null,
     assignees: pr.assignees.map((a) => simpleUser(store, a)),
     requested_reviewers: [],
@@ -287,7 +299,7 @@ export function pullRequest(store: Store, pr: PullRequestRecord, full = true): J
     mergeable: pr.state === "open" ? true : null,
     rebaseable: pr.state === "open" ? true : null,
     mergeable_state: pr.state === "open" ? "clean" : "unknown",
-    merged_by: null,
+    merged_by: pr.mergedBy ? simpleUser(store, pr.mergedBy) : null,
     comments: pr.comments.length,
     review_comments: 0,
     maintainer_can_modify: false,
@@ -430,7 +442,7 @@ export function issue(store: Store, pr: PullRequestRecord): Json {
     comments: pr.comments.length,
     created_at: pr.createdAt,
     updated_at: store.pullUpdatedAt(pr),
-    closed_at: pr.state === "closed" ? pr.updatedAt : null,
+    closed_at: closedAt(pr),
     author_association: authorAssociation(store, store.repo(pr.repo), pr.author),
     active_lock_reason: null,
     draft: pr.draft,
@@ -439,13 +451,19 @@ export function issue(store: Store, pr: PullRequestRecord): Json {
       html_url: html,
       diff_url: `${html}.diff`,
       patch_url: `${html}.patch`,
-      merged_at: pr.merged ? pr.updatedAt : null,
+      merged_at: mergedAt(pr),
     },
     body: pr.body || null,
     timeline_url: `${api}/issues/${pr.number}/timeline`,
     performed_via_github_app: null,
     state_reason: null,
   };
+}
+
+function eventCommit(e: TimelineRecord): string | null {
+  if (e.kind === "head_ref_force_pushed") return e.afterSha ?? null;
+  if (e.kind === "merged") return e.commitId ?? null;
+  return null;
 }
 
 function timelineEvent(store: Store, pr: PullRequestRecord, e: TimelineRecord): Json {
@@ -456,8 +474,8 @@ function timelineEvent(store: Store, pr: PullRequestRecord, e: TimelineRecord): 
     url: `${api}/issues/events/${e.id}`,
     actor: e.actor ? simpleUser(store, e.actor) : null,
     event: e.kind,
-    commit_id: e.kind === "head_ref_force_pushed" ? (e.afterSha ?? null) : null,
-    commit_url: null,
+    commit_id: eventCommit(e),
+    commit_url: e.kind === "merged" && e.commitId ? `${api}/commits/${e.commitId}` : null,
     created_at: e.createdAt,
     performed_via_github_app: appOf(store, e.viaAppId),
   };
@@ -712,5 +730,234 @@ export function installation(store: Store, inst: Installation): Json {
     single_file_paths: [],
     suspended_by: null,
     suspended_at: null,
+  };
+}
+
+// ---- deployments ----
+
+export function deployment(store: Store, d: DeploymentRecord): Json {
+  const api = `${store.urls.api}/repos/${d.repo}`;
+  return {
+    url: `${api}/deployments/${d.id}`,
+    id: d.id,
+    node_id: nodeId("Deployment", d.id),
+    task: d.task,
+    original_environment: d.originalEnvironment,
+    environment: d.environment,
+    description: d.description,
+    created_at: d.createdAt,
+    updated_at: d.updatedAt,
+    statuses_url: `${api}/deployments/${d.id}/statuses`,
+    repository_url: api,
+    creator: simpleUser(store, d.creator),
+    sha: d.sha,
+    ref: d.ref,
+    payload: d.payload,
+    transient_environment: d.transientEnvironment,
+    production_environment: d.productionEnvironment,
+    performed_via_github_app: appOf(store, d.viaAppId),
+  };
+}
+
+// ---- branch protection and rulesets ----
+
+export function team(store: Store, t: Team): Json {
+  const api = `${store.urls.api}/organizations/${store.account(t.org).id}/team/${t.id}`;
+  return {
+    id: t.id,
+    node_id: nodeId("Team", t.id),
+    url: api,
+    html_url: `${store.urls.web}/orgs/${t.org}/teams/${t.slug}`,
+    name: t.name,
+    slug: t.slug,
+    description: null,
+    privacy: "closed",
+    notification_setting: "notifications_enabled",
+    permission: "pull",
+    members_url: `${api}/members{/member}`,
+    repositories_url: `${api}/repos`,
+    parent: null,
+  };
+}
+
+function allowances(store: Store, repo: Repo, a: { users: string[]; teams: string[]; apps: string[] }): Json {
+  return {
+    users: a.users.map((login) => simpleUser(store, login)),
+    teams: a.teams.flatMap((slug) => {
+      const found = store.findTeam(repo.owner, slug);
+      return found ? [team(store, found)] : [];
+    }),
+    apps: a.apps.flatMap((slug) => {
+      const app = store.appBySlug(slug);
+      return app ? [integration(store, app)] : [];
+    }),
+  };
+}
+
+/** `GET …/branches/{branch}/protection`: settings that are off are left out, toggles are `{ enabled }`. */
+export function branchProtection(store: Store, repo: Repo, branch: string, p: BranchProtectionRecord): Json {
+  const url = `${store.urls.api}/repos/${repo.fullName}/branches/${encodeURIComponent(branch)}/protection`;
+  const body: Json = { url };
+  if (p.requiredStatusChecks) {
+    body.required_status_checks = {
+      url: `${url}/required_status_checks`,
+      strict: p.requiredStatusChecks.strict,
+      contexts: p.requiredStatusChecks.checks.map((c) => c.context),
+      contexts_url: `${url}/required_status_checks/contexts`,
+      checks: p.requiredStatusChecks.checks.map((c) => ({ context: c.context, app_id: c.app_id })),
+    };
+  }
+  const reviews = p.requiredPullRequestReviews;
+  if (reviews) {
+    body.required_pull_request_reviews = {
+      url: `${url}/required_pull_request_reviews`,
+      ...(reviews.dismissalRestrictions
+        ? {
+            dismissal_restrictions: {
+              url: `${url}/dismissal_restrictions`,
+              users_url: `${url}/dismissal_restrictions/users`,
+              teams_url: `${url}/dismissal_restrictions/teams`,
+              ...allowances(store, repo, reviews.dismissalRestrictions),
+            },
+          }
+        : {}),
+      ...(reviews.bypassAllowances
+        ? { bypass_pull_request_allowances: allowances(store, repo, reviews.bypassAllowances) }
+        : {}),
+      dismiss_stale_reviews: reviews.dismissStaleReviews,
+      require_code_owner_reviews: reviews.requireCodeOwnerReviews,
+      required_approving_review_count: reviews.requiredApprovingReviewCount,
+      require_last_push_approval: reviews.requireLastPushApproval,
+    };
+  }
+  body.required_signatures = { url: `${url}/required_signatures`, enabled: p.requiredSignatures };
+  body.enforce_admins = { url: `${url}/enforce_admins`, enabled: p.enforceAdmins };
+  body.required_linear_history = { enabled: p.requiredLinearHistory };
+  body.allow_force_pushes = { enabled: p.allowForcePushes };
+  body.allow_deletions = { enabled: p.allowDeletions };
+  body.block_creations = { enabled: p.blockCreations };
+  body.required_conversation_resolution = { enabled: p.requiredConversationResolution };
+  body.lock_branch = { enabled: p.lockBranch };
+  body.allow_fork_syncing = { enabled: p.allowForkSyncing };
+  if (p.restrictions) {
+    body.restrictions = {
+      url: `${url}/restrictions`,
+      users_url: `${url}/restrictions/users`,
+      teams_url: `${url}/restrictions/teams`,
+      apps_url: `${url}/restrictions/apps`,
+      ...allowances(store, repo, p.restrictions),
+    };
+  }
+  return body;
+}
+
+/** The `rule` of `branch_protection_rule` webhooks: GitHub's older flat shape, with off/non_admins/everyone levels. */
+export function branchProtectionRule(store: Store, p: BranchProtectionRecord): Json {
+  const repo = store.repo(p.repo);
+  const level = (on: boolean) => (on ? (p.enforceAdmins ? "everyone" : "non_admins") : "off");
+  const reviews = p.requiredPullRequestReviews;
+  return {
+    id: p.id,
+    repository_id: repo.id,
+    name: p.pattern,
+    created_at: p.createdAt,
+    updated_at: p.updatedAt,
+    pull_request_reviews_enforcement_level: level(reviews !== null),
+    required_approving_review_count: reviews?.requiredApprovingReviewCount ?? 0,
+    dismiss_stale_reviews_on_push: reviews?.dismissStaleReviews ?? false,
+    require_code_owner_review: reviews?.requireCodeOwnerReviews ?? false,
+    authorized_dismissal_actors_only: Boolean(reviews?.dismissalRestrictions),
+    ignore_approvals_from_contributors: false,
+    required_status_checks: p.requiredStatusChecks?.checks.map((c) => c.context) ?? [],
+    required_status_checks_enforcement_level: level(p.requiredStatusChecks !== null),
+    strict_required_status_checks_policy: p.requiredStatusChecks?.strict ?? false,
+    signature_requirement_enforcement_level: level(p.requiredSignatures),
+    linear_history_requirement_enforcement_level: level(p.requiredLinearHistory),
+    lock_branch_enforcement_level: level(p.lockBranch),
+    lock_allows_fork_sync: p.allowForkSyncing,
+    admin_enforced: p.enforceAdmins,
+    create_protected: p.blockCreations,
+    allow_force_pushes_enforcement_level: p.allowForcePushes ? "everyone" : "off",
+    allow_deletions_enforcement_level: p.allowDeletions ? "everyone" : "off",
+    merge_queue_enforcement_level: "off",
+    required_deployments_enforcement_level: "off",
+    required_conversation_resolution_level: level(p.requiredConversationResolution),
+    authorized_actors_only: p.restrictions !== null,
+    authorized_actor_names: p.restrictions?.users ?? [],
+    require_last_push_approval: reviews?.requireLastPushApproval ?? false,
+  };
+}
+
+function rulesetLinks(store: Store, r: RulesetRecord): Json {
+  return r.sourceType === "Repository"
+    ? {
+        self: { href: `${store.urls.api}/repos/${r.source}/rulesets/${r.id}` },
+        html: { href: `${store.urls.web}/${r.source}/rules/${r.id}` },
+      }
+    : {
+        self: { href: `${store.urls.api}/orgs/${r.source}/rulesets/${r.id}` },
+        html: { href: `${store.urls.web}/organizations/${r.source}/settings/rules/${r.id}` },
+      };
+}
+
+function rulesetConditions(r: RulesetRecord): Json | null {
+  if (!r.conditions) return null;
+  const out: Json = {};
+  const c = r.conditions;
+  if (c.ref_name) out.ref_name = { include: c.ref_name.include ?? [], exclude: c.ref_name.exclude ?? [] };
+  if (c.repository_name) {
+    out.repository_name = {
+      include: c.repository_name.include ?? [],
+      exclude: c.repository_name.exclude ?? [],
+      protected: c.repository_name.protected ?? false,
+    };
+  }
+  if (c.repository_id) out.repository_id = { repository_ids: c.repository_id.repository_ids ?? [] };
+  return out;
+}
+
+export interface RulesetView {
+  /** Whether the caller may see `bypass_actors` (write access to the ruleset). */
+  bypassActors: boolean;
+  /** `current_user_can_bypass`, only on the repository-level endpoints. */
+  currentUserCanBypass?: string;
+  /** The list endpoint leaves out conditions, rules and bypass actors. */
+  summary?: boolean;
+}
+
+/** A ruleset as `GET …/rulesets/{id}` (and webhooks) render it. */
+export function ruleset(store: Store, r: RulesetRecord, view: RulesetView): Json {
+  const body: Json = {
+    id: r.id,
+    name: r.name,
+    target: r.target,
+    source_type: r.sourceType,
+    source: r.source,
+    enforcement: r.enforcement,
+  };
+  if (view.bypassActors && !view.summary) body.bypass_actors = r.bypassActors.map((a) => ({ ...a }));
+  if (view.currentUserCanBypass !== undefined) body.current_user_can_bypass = view.currentUserCanBypass;
+  body.node_id = nodeId("RepositoryRuleset", r.id);
+  body._links = rulesetLinks(store, r);
+  if (!view.summary) {
+    body.conditions = rulesetConditions(r);
+    body.rules = r.rules.map((rule) => ({
+      type: rule.type,
+      ...(rule.parameters === undefined ? {} : { parameters: structuredClone(rule.parameters) }),
+    }));
+  }
+  body.created_at = r.createdAt;
+  body.updated_at = r.updatedAt;
+  return body;
+}
+
+/** An item of `GET …/rules/branches/{branch}`: the rule with the ruleset it comes from. */
+export function branchRule(r: RulesetRecord, rule: RulesetRecord["rules"][number]): Json {
+  return {
+    type: rule.type,
+    ruleset_source_type: r.sourceType,
+    ruleset_source: r.source,
+    ruleset_id: r.id,
+    ...(rule.parameters === undefined ? {} : { parameters: structuredClone(rule.parameters) }),
   };
 }
