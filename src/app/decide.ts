@@ -24,6 +24,7 @@ import {
 } from "../github/gather.js";
 import { type Fault, faultHeadline, faultOf } from "../github/gather-errors.js";
 import { formatPolicyError } from "../policy/index.js";
+import type { Policy } from "../policy/model.js";
 import type { PolicyCache } from "./policies.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -60,6 +61,8 @@ export type Decided =
   | {
       ok: true;
       decision: Decision;
+      /** The policy it was decided under (a deployment's review reads its `deployments` gates). */
+      policy: Policy;
       gathered: Gathered;
       labels: string[];
       autoMergeOn: boolean;
@@ -135,6 +138,7 @@ export async function decide(
     return {
       ok: true,
       decision,
+      policy,
       gathered,
       labels: facts.labels,
       autoMergeOn: facts.autoMerge !== null,

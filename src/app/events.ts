@@ -4,6 +4,8 @@
  * `ignore` with the reason, never an exception.
  */
 import { z } from "zod";
+import type { DeploymentRequest } from "../engine/deployment.js";
+import type { Actor } from "../facts/model.js";
 import { parseExternalId } from "../github/external-id.js";
 import type { PrTarget } from "../github/gather.js";
 import { DEFAULT_POLICY_PATH as POLICY_PATH } from "../policy/index.js";
@@ -32,6 +34,16 @@ export type Intent =
    * repository's own policy file changed, or that the push cannot be inspected (then null means no).
    */
   | { kind: "default_branch_push"; where: Where; touched: string[]; policyChanged: string | null }
+  /** A deployment waits on this app's protection rule; `runId` null when the callback names no run of this repository. */
+  | {
+      kind: "deployment";
+      where: Where;
+      request: DeploymentRequest;
+      runId: number | null;
+      callbackUrl: string;
+    }
+  /** Branch protection or a ruleset changed: what the check run says about enforcement is stale. */
+  | { kind: "protection_changed"; where: Where; wholeOwner: boolean }
   | { kind: "ignore"; reason: string };
 
 /** GitHub lists at most this many commits in a push payload; a longer push cannot be inspected. */
@@ -45,6 +57,11 @@ const Base = z.object({
 });
 const PullList = z.array(z.object({ number: Num, base: z.object({ repo: z.object({ id: Num }) }) }));
 const AppRef = z.object({ id: Num }).nullable().optional();
+const Account = z.object({
+  login: z.string().min(1),
+  type: z.string().optional(),
+  id: z.number().optional(),
+});
 
 const schemas = {
   pull_request: Base.extend({
@@ -67,6 +84,20 @@ const schemas = {
     check_suite: z.object({ head_sha: Sha, app: AppRef, pull_requests: PullList }),
   }),
   status: Base.extend({ sha: Sha }),
+  deployment_protection_rule: Base.extend({
+    environment: z.string().min(1).max(255),
+    event: z.string().nullable().optional(),
+    sha: Sha,
+    deployment_callback_url: z.string().min(1).max(2048),
+    deployment: z.object({ creator: Account.nullable().optional() }).nullable().optional(),
+    sender: Account.nullable().optional(),
+  }),
+  branch_protection_rule: Base,
+  // An organisation's ruleset event names the organisation and may have no repository.
+  repository_ruleset: Base.omit({ repository: true }).extend({
+    repository: Base.shape.repository.optional(),
+    organization: z.object({ login: z.string().min(1) }).optional(),
+  }),
   merge_group: Base.extend({ merge_group: z.object({ head_sha: Sha, head_ref: z.string() }) }),
   push: Base.extend({
     ref: z.string(),
@@ -107,7 +138,9 @@ export function intentsFor(
       },
     ];
   }
-  const p = parsed.data;
+  if (name === "repository_ruleset")
+    return [rulesetChanged(parsed.data as z.infer<typeof schemas.repository_ruleset>)];
+  const p = parsed.data as z.infer<typeof Base>;
   const where: Where = {
     installation: p.installation.id,
     owner: p.repository.owner.login,
@@ -163,6 +196,22 @@ export function intentsFor(
     }
     case "status":
       return [{ kind: "evaluate_by_sha", where, sha: (p as z.infer<typeof schemas.status>).sha }];
+    case "deployment_protection_rule": {
+      const d = p as z.infer<typeof schemas.deployment_protection_rule>;
+      const request: DeploymentRequest = {
+        environment: d.environment,
+        sha: d.sha,
+        event: d.event ?? "",
+        starters: [
+          ...(d.deployment ? [{ role: "creator" as const, actor: actorOf(d.deployment.creator) }] : []),
+          { role: "sender" as const, actor: actorOf(d.sender) },
+        ],
+      };
+      const callbackUrl = d.deployment_callback_url;
+      return [{ kind: "deployment", where, request, runId: callbackRun(callbackUrl, where), callbackUrl }];
+    }
+    case "branch_protection_rule":
+      return [{ kind: "protection_changed", where, wholeOwner: false }];
     case "merge_group": {
       const { merge_group: group } = p as z.infer<typeof schemas.merge_group>;
       const number = mergeGroupPr(group.head_ref);
@@ -193,6 +242,47 @@ export function intentsFor(
       return [{ kind: "default_branch_push", where, touched, policyChanged: policyChange(push, touched) }];
     }
   }
+}
+
+function actorOf(account: z.infer<typeof Account> | null | undefined): Actor | null {
+  if (!account) return null;
+  const type =
+    account.type === "User" || account.type === "Bot" || account.type === "Organization"
+      ? account.type
+      : "Unknown";
+  return { login: account.login, type, ...(account.id !== undefined ? { id: account.id } : {}) };
+}
+
+/**
+ * The workflow run a deployment callback URL names, when it is this repository's
+ * `…/repos/OWNER/REPO/actions/runs/ID/deployment_protection_rule`; null for anything else (the app
+ * then answers nothing, and never approves). The host is checked where the API base is known.
+ */
+export function callbackRun(url: string, where: { owner: string; repo: string }): number | null {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return null;
+  }
+  const m = /\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/([1-9][0-9]{0,15})\/deployment_protection_rule$/.exec(
+    path,
+  );
+  if (!m) return null;
+  const same = (a: string | undefined, b: string) =>
+    decodeURIComponent(a ?? "").toLowerCase() === b.toLowerCase();
+  return same(m[1], where.owner) && same(m[2], where.repo) ? Number(m[3]) : null;
+}
+
+function rulesetChanged(p: z.infer<typeof schemas.repository_ruleset>): Intent {
+  const owner = p.repository?.owner.login ?? p.organization?.login;
+  if (!owner)
+    return { kind: "ignore", reason: "ruleset event names neither a repository nor an organization" };
+  return {
+    kind: "protection_changed",
+    where: { installation: p.installation.id, owner, repo: p.repository?.name ?? "" },
+    wholeOwner: !p.repository,
+  };
 }
 
 /** `refs/heads/gh-readonly-queue/<base>/pr-<N>-<sha>` → N (the base branch may contain slashes). */

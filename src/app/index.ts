@@ -14,7 +14,9 @@ import type { ApplicationFunction, Context, Probot, ProbotOctokit } from "probot
 import { createAuditLog } from "../audit/log.js";
 import { errorReason, statusOf } from "../github/enforce.js";
 import { createPeopleCaches, GatherError, type PrTarget } from "../github/gather.js";
+import { EnforcementCache } from "../github/protection.js";
 import { Cluster, type Start } from "./cluster.js";
+import { answerDeployment } from "./deployments.js";
 import { type EventName, type Hint, type Intent, intentsFor } from "./events.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { Metrics } from "./metrics.js";
@@ -130,6 +132,11 @@ export const SUBSCRIPTIONS: [EventName, string[]][] = [
   ["merge_group", ["checks_requested"]],
   ["status", []],
   ["push", []],
+  // A deployment to an environment with this app's protection rule waits for its answer.
+  ["deployment_protection_rule", ["requested"]],
+  // What the check run says about how the gate is enforced is read again after these.
+  ["branch_protection_rule", []],
+  ["repository_ruleset", []],
 ];
 
 export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy {
@@ -167,6 +174,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
       ),
       webUrl: webUrlOf(await probot.auth()),
       policies: new PolicyCache(),
+      enforcement: new EnforcementCache(),
       people: createPeopleCaches(),
       audit,
       metrics,
@@ -581,6 +589,34 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
           });
           return;
         }
+        case "deployment": {
+          const { where, request, runId, callbackUrl } = intent;
+          scheduleLookup(
+            `deploy:${where.installation}:${where.owner}/${where.repo}:${runId ?? delivery}:${request.environment}`,
+            where.installation,
+            async (session) => {
+              // Each PR's evaluation is bounded by its requests; GitHub waits for the answer.
+              session.budget.deadline = null;
+              await answerDeployment(
+                session.octokit,
+                {
+                  installation: where.installation,
+                  delivery,
+                  owner: where.owner,
+                  repo: where.repo,
+                  request,
+                  runId,
+                  callbackUrl,
+                },
+                env,
+              );
+            },
+          );
+          return;
+        }
+        case "protection_changed":
+          env.enforcement.invalidate(intent.where.owner, intent.wholeOwner ? undefined : intent.where.repo);
+          return;
         case "merge_group": {
           const { where, groupSha, number, problem } = intent;
           if (number === null) {

@@ -23,6 +23,14 @@ const COUNTERS: Record<string, { help: string; labels: string[] }> = {
     help: "Enforcement actions, by kind and outcome.",
     labels: ["kind", "outcome"],
   },
+  agent_policy_overrides_total: {
+    help: "Break-glass override commands answered, by outcome (accepted or refused).",
+    labels: ["outcome"],
+  },
+  agent_policy_deployments_total: {
+    help: "Deployment protection rule reviews, by state (approved, rejected, unanswered: no callback could be made).",
+    labels: ["state"],
+  },
   agent_policy_check_write_failures_total: {
     help: "Check-run writes that did not land as asked: replaced (a new run took the old one's place) or failed.",
     labels: ["outcome"],

@@ -8,10 +8,14 @@
  */
 import type { ProbotOctokit } from "probot";
 import type { AuditLog, AuditScope, CheckWrite, DecisionOutcome } from "../audit/log.js";
+import { type EnforcementFacts, enforcementProblems } from "../engine/enforcement.js";
 import { type CheckTarget, type ExistingRun, findOwnCheckRun, writeCheckRun } from "../github/checks.js";
 import { errorReason, performActions } from "../github/enforce.js";
 import type { Gathered, PeopleCaches, PrTarget } from "../github/gather.js";
 import { type Fault, hasPassingGap, transient } from "../github/gather-errors.js";
+import { answerOverrides, unanswered } from "../github/override-replies.js";
+import { type EnforcementCache, enforcementKey, readEnforcementFacts } from "../github/protection.js";
+import { renderEnforcement } from "../report/enforcement.js";
 import { evaluateModeOutput } from "../report/evaluate-mode.js";
 import { type CheckRunOutput, renderDecision, renderFailure } from "../report/render.js";
 import { type HeadPr, sharedHeadOutput, strictest } from "../report/shared-head.js";
@@ -33,6 +37,8 @@ export interface PipelineEnv {
   people: PeopleCaches;
   audit: AuditLog;
   metrics: Metrics;
+  /** Branch protection and rulesets by base branch, for the check run's enforcement self-check. */
+  enforcement: EnforcementCache;
   /** Serialises finding and writing our check run per head commit, which several PRs may share (cluster-wide with Redis). */
   heads: { run<T>(head: string, job: () => Promise<T>): Promise<T> };
 }
@@ -135,11 +141,14 @@ export async function evaluatePullRequest(
     // Evaluate mode reports the verdict (its own or the strictest on a shared head) as neutral.
     const present = (o: CheckRunOutput) =>
       decision.mode === "evaluate" ? evaluateModeOutput(o, decision) : o;
+    const footer = req.mergeGroupSha
+      ? ""
+      : await enforcementFooter(octokit, target, gathered.facts.base.ref, env);
     written = await writeVerdict(
       octokit,
       req,
       gathered,
-      renderDecision(decision),
+      renderDecision(decision, footer),
       detailsUrl,
       scope,
       env,
@@ -166,6 +175,16 @@ export async function evaluatePullRequest(
         undone.push(`${r.kind.replaceAll("_", " ")} ${plain(r.target)}: ${plain(r.reason)}`);
     }
   }
+  // Each override command is answered once: accepted for this head, or refused and why.
+  const toAnswer = req.mergeGroupSha
+    ? []
+    : unanswered(decision.overrideAnswers, gathered.facts.comments, await env.appSlug());
+  for (const r of await answerOverrides(octokit, target, toAnswer, sha)) {
+    env.metrics.inc("agent_policy_overrides_total", {
+      outcome: r.kind === "override_accepted" ? "accepted" : "refused",
+    });
+    env.audit.action(scope, r);
+  }
   // The run says what could not be undone, so reviewers know the label (say) is still there.
   if (undone.length > 0 && written.run)
     await landCheck(
@@ -188,6 +207,40 @@ export async function evaluatePullRequest(
   if (undone.length > 0) return { reason: "an enforcement action failed" };
   // Part of GitHub's answer was missing: the verdict failed closed, and a later read may be whole.
   return hasPassingGap(decision.errors) ? { reason: "part of GitHub's answer was missing" } : null;
+}
+
+/**
+ * Whether GitHub really holds merges to the base branch on this check, as the summary's last
+ * section. It never fails the PR: what cannot be read is said there, and a fault says nothing.
+ */
+async function enforcementFooter(
+  octokit: Octokit,
+  target: PrTarget,
+  branch: string,
+  env: PipelineEnv,
+): Promise<string> {
+  try {
+    const appSlug = await env.appSlug();
+    const facts = await env.enforcement.get(enforcementKey(target.owner, target.repo, branch), () =>
+      readEnforcementFacts(octokit, {
+        owner: target.owner,
+        repo: target.repo,
+        branch,
+        appId: env.appId,
+        appSlug,
+      }),
+    );
+    // A read that failed for a passing reason (not a missing permission) is tried again next time.
+    if (passingGap(facts)) env.enforcement.invalidate(target.owner, target.repo);
+    return renderEnforcement(enforcementProblems(facts));
+  } catch {
+    return "";
+  }
+}
+
+function passingGap(facts: EnforcementFacts): boolean {
+  const parts = [facts.protection, facts.rules, ...Object.values(facts.rulesets)];
+  return parts.some((p) => p !== null && typeof p === "object" && "unreadable" in p && !p.permission);
 }
 
 /**

@@ -74,6 +74,15 @@ export function createAuditLog(logger: Logger): AuditLog {
         categories: d?.categories.map((c) => c.name) ?? [],
         rules: d?.rules.map((r) => ({ name: r.name, met: r.met })) ?? [],
         violations: d?.violations.map((v) => ({ kind: v.kind, actor: v.actor })) ?? [],
+        // Break-glass: who passed this head, when and why, and the verdict it replaced.
+        override: d?.override
+          ? {
+              by: d.override.by,
+              at: d.override.at,
+              reason: d.override.reason,
+              without: d.override.without.verdict,
+            }
+          : null,
         approvalsCounted: d ? [...new Set(d.rules.flatMap((r) => r.approvals.counted))].sort() : [],
         findings: d?.findings.map((f) => ({ rule: f.rule, path: f.path, line: f.line })) ?? [],
         errors: o.errors,

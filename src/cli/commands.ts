@@ -1,6 +1,7 @@
 /**
  * The agent-policy commands and their help. Exit codes: 0 fine; 1 the policy is invalid, a
- * scenario failed or `init` would overwrite; 2 bad arguments or nothing could be checked.
+ * scenario failed, `init` would overwrite or `doctor` found the gate unenforced; 2 bad arguments
+ * or nothing could be checked.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { DEFAULT_POLICY_PATH } from "../policy/index.js";
@@ -16,6 +17,7 @@ import {
   usageLine,
 } from "./args.js";
 import { BASE_OPTIONS, baseSourcesFrom, policyLoader } from "./bases.js";
+import { doctor } from "./doctor.js";
 import { writeDefaultPolicy } from "./init.js";
 import { count, formatProblem } from "./problems.js";
 import { runExitCode, runScenarios, scenarioRunText } from "./scenarios.js";
@@ -140,7 +142,7 @@ const explain: Command = {
   },
 };
 
-const COMMANDS: Record<string, Command> = { init, validate, test, explain };
+const COMMANDS: Record<string, Command> = { init, validate, test, explain, doctor };
 
 export function packageVersion(): string {
   // Two folders up from both src/cli and lib/cli: the package's own package.json.
@@ -168,7 +170,7 @@ function globalHelp(): string {
     `  ${"-h, --help".padEnd(31)}Show this help (each command has its own: agent-policy COMMAND --help)`,
     `  ${"-v, --version".padEnd(31)}Print the version`,
     "",
-    "Exit codes: 0 ok; 1 invalid policy, failed scenario or existing file; 2 usage error or nothing checked.",
+    "Exit codes: 0 ok; 1 invalid policy, failed scenario, existing file or enforcement problem; 2 usage error or nothing checked.",
   ].join("\n");
 }
 

@@ -4,6 +4,7 @@
  */
 import type { AuthorKind } from "../policy/model.js";
 import type { Finding } from "../scan/model.js";
+import type { OverrideAnswer, OverrideInForce } from "./overrides.js";
 
 /** The check run's name. A commit status with this name can only be a forgery: the app never posts statuses. */
 export const CHECK_NAME = "agent-policy";
@@ -133,6 +134,13 @@ export interface Decision {
   nextSteps: string[];
   /** What enforcement would do; in evaluate mode it is reported and not done. */
   actions: PlannedAction[];
+  /**
+   * A break-glass override in force for this head: the verdict is success whatever the rest says
+   * (kept below for the record), and nothing is undone.
+   */
+  override: (OverrideInForce & { without: { verdict: Verdict; title: string } }) | null;
+  /** Every override comment with its answer, for the app to reply to each once. */
+  overrideAnswers: OverrideAnswer[];
   /** The policy's mode: evaluate reports the verdict as a neutral check and enforces nothing. */
   mode: "enforce" | "evaluate";
   policySource: string;

@@ -26,6 +26,7 @@ import {
 } from "./decision.js";
 import { compiled, firstMatch } from "./globs.js";
 import { actorClass, identify } from "./identify.js";
+import { assessOverrides, isOverrideComment } from "./overrides.js";
 import { detectPromotion } from "./promotion.js";
 import { HOLD_LABELS, labelMatcher, PROTECTED_LABELS } from "./promotion-patterns.js";
 import { describeKind, evaluateRule, ruleApplies } from "./rules.js";
@@ -48,10 +49,11 @@ export function evaluate(policy: Policy, facts: PrFacts): Decision {
     .filter((f) => policy.secrets.scan || f.kind !== "secret");
   const categories = classify(policy, facts.files, scans);
 
-  const assessment = assessReviews(policy, facts, (r) => classOf(r.author), {
+  const excluded = {
     requesters: new Set(identity.requesters.map((r) => r.login.toLowerCase())),
     contributors: new Set(contributors),
-  });
+  };
+  const assessment = assessReviews(policy, facts, (r) => classOf(r.author), excluded);
 
   const ctx = { facts, identity, categories };
   const author = facts.author.login.toLowerCase();
@@ -126,13 +128,32 @@ export function evaluate(policy: Policy, facts: PrFacts): Decision {
     errors,
     nextSteps: [],
     actions: [...promotion.actions, ...explanation(policy, violations.length, promotion.cleared.length)],
+    override: null,
+    overrideAnswers: [],
     mode: policy.mode,
     policySource: policy.source,
     headSha: facts.head.sha,
   };
   decision.title = titleFor(decision, blockingFindings, failsOnViolations);
   decision.nextSteps = nextSteps(decision, blockingFindings, failsOnViolations);
+  const overrides = assessOverrides(policy, facts, excluded);
+  decision.overrideAnswers = overrides.answers;
+  if (overrides.inForce) applyOverride(decision, overrides.inForce);
   return decision;
+}
+
+/** A person took responsibility for this head: it passes, nothing is undone, the rest stays on record. */
+function applyOverride(
+  decision: Decision,
+  by: NonNullable<ReturnType<typeof assessOverrides>["inForce"]>,
+): void {
+  decision.override = { ...by, without: { verdict: decision.verdict, title: decision.title } };
+  decision.verdict = "success";
+  decision.title = `Overridden by @${by.by}: ${by.reason.length > 80 ? `${by.reason.slice(0, 79)}…` : by.reason}`;
+  decision.actions = [];
+  decision.nextSteps = [
+    `This override holds for ${decision.headSha.slice(0, 7)} only: a new push ends it and the policy applies again.`,
+  ];
 }
 
 /**
@@ -164,6 +185,13 @@ export function lookupsNeeded(policy: Policy, facts: PrFacts): { logins: string[
     const step =
       e.kind === "labeled" || e.kind === "unlabeled" ? promoting(e.label) : PROMOTION_STEPS.has(e.kind);
     if (step) logins.add(e.actor.login);
+  }
+  // Whether an override's author is among `overrides.from` may turn on a permission or a team.
+  if (policy.overrides) {
+    for (const t of policy.overrides.from.teams) teams.add(t);
+    for (const c of facts.comments)
+      if (typeof c?.body === "string" && isOverrideComment(c.body) && classOf(c.author) === "human")
+        logins.add(c.author.login);
   }
   logins.delete(facts.author.login);
   return { logins: [...logins].slice(0, 50), teams: [...teams] };

@@ -175,6 +175,12 @@ export interface PrFacts {
   /** Check runs and statuses on the head commit, oldest first (a re-run supersedes an earlier run of the same name and app). */
   checkRuns: CheckRun[];
   statuses: CommitStatus[];
+  /**
+   * When this app first reported on the head commit (the start of its earliest check run there,
+   * which only this app can write); null or absent when it has not yet. Break-glass overrides
+   * count only when written after it, so a push ends them.
+   */
+  headReportedAt?: string | null;
   /** Auto-merge as it stands now; null when off. */
   autoMerge: { enabledBy: Actor | null; at: string } | null;
   /** Repository permission and team memberships of the people the decision may depend on, by login. */

@@ -179,6 +179,7 @@ const ownRuns = z.object({
                   conclusion: z.string().nullable(),
                   title: z.string().nullable(),
                   summary: z.string().nullable(),
+                  startedAt: z.string().nullable().optional(),
                 })
                 .nullable(),
             ),

@@ -236,6 +236,19 @@ function ownCheckRunOf(checks: HeadChecks, appSlug: string): OwnCheckRun | null 
   };
 }
 
+/** When this app's earliest run on the head started: only this app can write its runs. */
+function firstReportOf(checks: HeadChecks, appSlug: string): string | null {
+  const starts = (checks.checkSuites?.nodes ?? [])
+    .filter(notNull)
+    .filter((suite) => suite.app?.slug.toLowerCase() === appSlug.toLowerCase())
+    .flatMap((suite) => suite.checkRuns?.nodes ?? [])
+    .filter(notNull)
+    .filter((run) => run.name === CHECK_NAME)
+    .map((run) => run.startedAt ?? null)
+    .filter((at): at is string => at !== null && !Number.isNaN(Date.parse(at)));
+  return starts.sort((a, b) => Date.parse(a) - Date.parse(b))[0] ?? null;
+}
+
 export async function readPullRequest(
   octokit: Octokit,
   target: PrTarget,
@@ -330,6 +343,7 @@ export async function readPullRequest(
     timeline: events,
     checkRuns,
     statuses,
+    headReportedAt: firstReportOf(checks.head, opts.appSlug),
     autoMerge: pr.autoMergeRequest
       ? {
           enabledBy: normalizeActor(pr.autoMergeRequest.enabledBy),

@@ -49,4 +49,7 @@ promotion:
 secrets:
   scan: true
   on_finding: fail
+
+deployments: []          # environments this app gates as a deployment protection rule: { environments, prs, actors }
+overrides: {}            # break-glass: { from: { users, teams, permission } } may comment /agent-policy override <reason>
 `;

@@ -58,6 +58,16 @@ export interface Rule {
   };
 }
 
+/** What a deployment to the environments matching `environments` requires. */
+export interface DeploymentGate {
+  /** Globs, matched case-insensitively against the environment's name. */
+  environments: string[];
+  /** agents: the agent and bot PRs that brought the commit must meet the policy; all: every PR. */
+  prs: "agents" | "all";
+  /** Who may start such a deployment. */
+  actors: AuthorKind[];
+}
+
 export type ExclusionKind = "author" | "requester" | "contributors" | "bots";
 export type PromotionAction = "fail" | "revert" | "comment";
 
@@ -94,6 +104,10 @@ export interface Policy {
     scan: boolean;
     onFinding: "fail" | "require_approval";
   };
+  /** Deployment protection, in order: the first gate matching an environment applies; none: rejected. */
+  deployments: DeploymentGate[];
+  /** Break-glass: who may pass the current head with `/agent-policy override <reason>`; null: off. */
+  overrides: { from: Approvers } | null;
   /** Where the policy came from, for the report ("built-in default", "acme/.github:.github/agent-policy.yml"). */
   source: string;
 }

@@ -88,6 +88,12 @@ export function normalize(raw: RawPolicy, source: string): Policy {
       scan: need(secrets.scan, "secrets.scan"),
       onFinding: need(secrets.on_finding, "secrets.on_finding"),
     },
+    deployments: (raw.deployments ?? []).map((d) => ({
+      environments: d.environments,
+      prs: d.prs ?? "agents",
+      actors: d.actors ?? ["human"],
+    })),
+    overrides: raw.overrides?.from ? { from: approvers(raw.overrides.from) } : null,
     source,
   };
 }

@@ -169,6 +169,23 @@ const rule = z
   })
   .meta({ title: "Rule", description: "Every rule whose `if` matches applies; all of them must be met." });
 
+const deploymentGate = z
+  .strictObject({
+    environments: z.array(z.string().min(1)).min(1).meta({
+      description:
+        "Environment names this entry gates, as globs (case ignored), e.g. `production`, `prod-*`.",
+    }),
+    prs: z.enum(["agents", "all"]).optional().meta({
+      description:
+        "agents (default): every agent or bot PR that brought the deployed commit must meet this policy on the head that was merged. all: every such PR, a person's too.",
+    }),
+    actors: z.array(authorKind).min(1).optional().meta({
+      description:
+        "Who may start a deployment to these environments: human (default), bot, agent. The account GitHub names as the deployment's creator and the event's sender must both be allowed.",
+    }),
+  })
+  .meta({ title: "Deployment gate", description: "What a deployment to matching environments requires." });
+
 export const policyFileSchema = z
   .strictObject({
     version: z.literal(1).optional().meta({ description: "Policy format version; must be 1." }),
@@ -257,6 +274,23 @@ export const policyFileSchema = z
       })
       .optional()
       .meta({ title: "Secrets" }),
+    deployments: z.array(deploymentGate).optional().meta({
+      description:
+        "Environments whose deployments this app approves or rejects (a custom deployment protection rule). The first entry whose globs match an environment applies; an environment no entry names is rejected.",
+    }),
+    overrides: z
+      .strictObject({
+        from: approvers.optional().meta({
+          description:
+            "Who may comment `/agent-policy override <reason>` to pass the current head. Absent: overrides are off.",
+        }),
+      })
+      .optional()
+      .meta({
+        title: "Break-glass overrides",
+        description:
+          "An audited way past the gate: the check passes for the current head only. The PR's author, requester, contributors, agents, bots and Apps can never override.",
+      }),
   })
   .meta({
     title: "agent-policy",

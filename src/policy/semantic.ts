@@ -81,6 +81,10 @@ export function localIssues(raw: RawPolicy): Issue[] {
   );
   patterns(raw.promotion?.commands, ["promotion", "commands"], out);
   approvers(raw.promotion?.governance?.from, ["promotion", "governance", "from"], out);
+  raw.deployments?.forEach((gate, i) => {
+    globs(gate.environments, ["deployments", i, "environments"], out);
+  });
+  approvers(raw.overrides?.from, ["overrides", "from"], out);
   return out;
 }
 

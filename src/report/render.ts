@@ -61,10 +61,11 @@ const VERDICT_WORD: Record<Decision["verdict"], string> = {
   failure: "Blocked",
 };
 
-export function renderDecision(d: Decision): CheckRunOutput {
+export function renderDecision(d: Decision, footer = ""): CheckRunOutput {
   const summary = [
     verdictLine(d),
     "",
+    ...overrideLines(d),
     // Evaluate mode does not enforce: its notice says what enforce mode would have done.
     ...(d.mode === "evaluate" ? [] : undoingLines(d.actions)),
     ...section(
@@ -91,6 +92,7 @@ export function renderDecision(d: Decision): CheckRunOutput {
     ...categoriesDetails(d),
     ...evidenceDetails(d),
     ...clearedDetails(d.cleared),
+    ...(footer ? [footer, ""] : []),
     `<sub>Policy: ${esc(d.policySource)} · head ${d.headSha.slice(0, 7)}</sub>`,
   ].join("\n");
   return {
@@ -139,6 +141,17 @@ function verdictLine(d: Decision): string {
   const met = d.rules.filter((r) => r.met).length;
   facts.push(d.rules.length === 0 ? "no rule applies" : `${met} of ${plural(d.rules.length, "rule")} met`);
   return `${ICON[d.verdict]} **${VERDICT_WORD[d.verdict]}** — ${facts.join(", ")}`;
+}
+
+/** A break-glass override in force: who, when and why, and what the verdict is without it. */
+function overrideLines(d: Decision): string[] {
+  const o = d.override;
+  if (!o) return [];
+  return [
+    `> **Overridden** by @${esc(o.by)} at ${esc(o.at)}: ${esc(o.reason)}`,
+    `> Without the override: ${ICON[o.without.verdict]} **${VERDICT_WORD[o.without.verdict]}**, ${esc(o.without.title)}. It holds for ${d.headSha.slice(0, 7)} only; a new push ends it.`,
+    "",
+  ];
 }
 
 /** What the app undoes on the PR, from the decision's planned actions (the explanation comment is not an undo). */

@@ -70,7 +70,9 @@ describe("pull_request.opened", () => {
         verdict: "success",
         authorKind: "human",
         check: "created",
-        apiRequests: 3, // PR query, file list, check create (the token is fetched and checked before)
+        // PR query, file list, the base branch's protection and rules (read once per branch for ten
+        // minutes, for the enforcement self-check), check create; the token is fetched and checked before.
+        apiRequests: 5,
       }),
     ]);
   });
@@ -84,8 +86,8 @@ describe("pull_request.opened", () => {
     await deliver(t, "pull_request", pullRequestEvent("synchronize"));
     expect(reads.isDone()).toBe(true);
     expect(nock.pendingMocks()).toEqual([]);
-    // PR query, file list — and no write
-    expect(t.audit[0]).toMatchObject({ event: "decision", check: "unchanged", apiRequests: 2 });
+    // PR query, file list, the new app's first read of the branch's protection and rules — and no write
+    expect(t.audit[0]).toMatchObject({ event: "decision", check: "unchanged", apiRequests: 4 });
   });
 });
 

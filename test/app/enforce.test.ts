@@ -142,6 +142,8 @@ describe("performActions", () => {
     errors: [],
     nextSteps: [],
     actions,
+    override: null,
+    overrideAnswers: [],
     mode: "enforce",
     policySource: "built-in default",
     headSha: HEAD,

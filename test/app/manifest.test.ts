@@ -9,7 +9,7 @@ it("subscribes app.yml to exactly the events the app handles", () => {
   expect([...manifest.default_events].sort()).toEqual(SUBSCRIPTIONS.map(([name]) => name).sort());
 });
 
-it("asks for least privilege: writes only where the app writes, nothing administrative", () => {
+it("asks for least privilege: writes only where the app writes; administration is read only", () => {
   expect(manifest.default_permissions).toEqual({
     checks: "write",
     pull_requests: "write",
@@ -19,5 +19,8 @@ it("asks for least privilege: writes only where the app writes, nothing administ
     members: "read",
     statuses: "read",
     merge_queues: "read",
+    deployments: "write",
+    actions: "read",
+    administration: "read",
   });
 });

@@ -61,6 +61,9 @@ describe("the built-in default policy", () => {
         governance: { approvals: 1, from: { users: [], teams: [], permission: "admin" } },
       },
       secrets: { scan: true, onFinding: "fail" },
+      // No environment is gated and nobody may override until a policy says so.
+      deployments: [],
+      overrides: null,
     });
   });
 

@@ -37,6 +37,8 @@ export function testPolicy(overrides: PolicyOverrides = {}): Policy {
       governance: { approvals: 1, from: { users: [], teams: [], permission: "admin" } },
     },
     secrets: { scan: true, onFinding: "fail" },
+    deployments: [],
+    overrides: null,
     source: "test",
     ...rest,
   };

@@ -264,12 +264,46 @@ const isPrQuery = (body: { query?: string }) =>
 /** Interceptors for the reads of one evaluation: the PR query and the REST file list. */
 export function githubReads(pr: FakePr = {}, scope = nock(API)): nock.Scope {
   const number = pr.number ?? 2;
+  return enforced(
+    scope
+      .post("/graphql", isPrQuery)
+      .reply(200, { data: prData(pr) })
+      .get(`/repos/${pr.owner ?? OWNER}/${pr.repo ?? REPO}/pulls/${number}/files`)
+      .query(true)
+      .reply(200, restFiles(pr)),
+    pr.owner ?? OWNER,
+    pr.repo ?? REPO,
+  );
+}
+
+/**
+ * The base branch as a well-run repository protects it (agent-policy required from this App, stale
+ * approvals dismissed, the last push approved by someone else), read once per branch for the
+ * check run's self-check: nothing to report. Optional: an app reads a branch once in ten minutes.
+ */
+export function enforced(scope: nock.Scope, owner = OWNER, repo = REPO, branch = "main"): nock.Scope {
   return scope
-    .post("/graphql", isPrQuery)
-    .reply(200, { data: prData(pr) })
-    .get(`/repos/${pr.owner ?? OWNER}/${pr.repo ?? REPO}/pulls/${number}/files`)
+    .get(`/repos/${owner}/${repo}/branches/${branch}/protection`)
+    .optionally()
+    .reply(200, {
+      url: `${API}/repos/${owner}/${repo}/branches/${branch}/protection`,
+      required_status_checks: {
+        strict: true,
+        contexts: ["agent-policy"],
+        checks: [{ context: "agent-policy", app_id: APP_ID }],
+      },
+      required_pull_request_reviews: {
+        dismiss_stale_reviews: true,
+        require_code_owner_reviews: false,
+        required_approving_review_count: 1,
+        require_last_push_approval: true,
+      },
+      enforce_admins: { enabled: true },
+    })
+    .get(`/repos/${owner}/${repo}/rules/branches/${branch}`)
     .query(true)
-    .reply(200, restFiles(pr));
+    .optionally()
+    .reply(200, []);
 }
 
 export { isPrQuery };

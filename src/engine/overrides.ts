@@ -1,0 +1,99 @@
+/**
+ * Break-glass: `/agent-policy override <reason>` from a person the policy names passes the current
+ * head, and only it. Every override comment gets one answer (accepted, or refused with the reason),
+ * which the app posts once; the decision carries the override in force, if any.
+ *
+ * Which head a comment was given for is told by time: it counts only when written after this app
+ * first reported on the current head (`facts.headReportedAt`, the start of its earliest check run
+ * there, which nobody else can write). A push makes a new head with no report yet, so it ends the
+ * override; a comment typed while a push was arriving counts for neither head (fail closed).
+ */
+import type { Actor, Comment, PrFacts } from "../facts/model.js";
+import type { Policy } from "../policy/model.js";
+import { meetsFrom } from "./approvals.js";
+import { actorClass } from "./identify.js";
+
+/** The command: first line `/agent-policy override`, the reason after it (the rest of the comment). */
+const COMMAND = /^\s*\/agent-policy[ \t]+override(?![\w-])/i;
+const MAX_REASON = 500;
+
+export interface OverrideAnswer {
+  commentId: string;
+  login: string;
+  at: string;
+  accepted: boolean;
+  /** The reason given (accepted), or why the override was refused. */
+  reason: string;
+}
+
+export interface OverrideInForce {
+  by: string;
+  at: string;
+  reason: string;
+  commentId: string;
+}
+
+export interface OverrideAssessment {
+  /** The newest accepted override for the current head; null when none. */
+  inForce: OverrideInForce | null;
+  /** One answer per override comment, oldest first. */
+  answers: OverrideAnswer[];
+}
+
+/** Whether a comment asks for an override (so it is assessed, and its author looked up). */
+export function isOverrideComment(body: string): boolean {
+  return COMMAND.test(body.slice(0, 200));
+}
+
+/** The reason after the command, whitespace collapsed and bounded; "" when none is given. */
+function reasonOf(body: string): string {
+  const rest = body.replace(COMMAND, "").replace(/\s+/g, " ").trim();
+  return /[\p{L}\p{N}]/u.test(rest) ? rest.slice(0, MAX_REASON) : "";
+}
+
+export function assessOverrides(
+  policy: Policy,
+  facts: PrFacts,
+  excluded: { requesters: ReadonlySet<string>; contributors: ReadonlySet<string> },
+): OverrideAssessment {
+  const answers: OverrideAnswer[] = [];
+  let inForce: OverrideInForce | null = null;
+  for (const comment of facts.comments) {
+    if (typeof comment?.body !== "string" || !isOverrideComment(comment.body)) continue;
+    const login = comment.author?.login ?? "(unknown)";
+    const refusal = refusalOf(policy, facts, comment, excluded);
+    const reason = refusal ?? reasonOf(comment.body);
+    answers.push({ commentId: comment.id, login, at: comment.createdAt, accepted: refusal === null, reason });
+    if (refusal === null && (!inForce || Date.parse(comment.createdAt) >= Date.parse(inForce.at)))
+      inForce = { by: login, at: comment.createdAt, reason, commentId: comment.id };
+  }
+  return { inForce, answers };
+}
+
+/** Why this comment cannot override, or null when it does. */
+function refusalOf(
+  policy: Policy,
+  facts: PrFacts,
+  comment: Comment,
+  excluded: { requesters: ReadonlySet<string>; contributors: ReadonlySet<string> },
+): string | null {
+  if (!policy.overrides) return "overrides are off: the policy names nobody in `overrides.from`";
+  const author: Actor | null = comment.author ?? null;
+  if (comment.viaApp)
+    return `it was posted through the App \`${comment.viaApp.slug}\`; an override must come from a person directly`;
+  const cls = actorClass(author, policy);
+  if (cls !== "human" || !author) return "agents, bots and unknown accounts can never override";
+  if (comment.lastEditedAt !== null)
+    return "the comment was edited; an override must be a new, unedited comment";
+  if (reasonOf(comment.body) === "") return "no reason was given: write `/agent-policy override <reason>`";
+  const login = author.login.toLowerCase();
+  if (login === facts.author.login.toLowerCase()) return "the PR's author can never override";
+  if (excluded.requesters.has(login)) return "whoever asked the agent for this work can never override";
+  if (excluded.contributors.has(login)) return "a contributor to this PR can never override";
+  const eligible = meetsFrom(facts, author.login, policy.overrides.from);
+  if (eligible !== true) return `@${author.login} may not override: ${eligible}`;
+  const reported = Date.parse(facts.headReportedAt ?? "");
+  if (!(Date.parse(comment.createdAt) > reported))
+    return `it was written before agent-policy reported on the current head ${facts.head.sha.slice(0, 7)}; an override holds for the head it was given on, so comment again to override this one`;
+  return null;
+}

@@ -1,0 +1,67 @@
+/**
+ * Answers each `/agent-policy override` comment once, in the PR conversation: accepted for which
+ * head, or refused and why. The answer is found again by its marker on this app's own comments,
+ * so a re-evaluation never answers twice.
+ */
+import type { ProbotOctokit } from "probot";
+import type { ActionRecord } from "../audit/log.js";
+import type { OverrideAnswer } from "../engine/overrides.js";
+import type { Comment } from "../facts/model.js";
+import type { PrTarget } from "./gather.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** Answers posted in one evaluation at most: a flood of commands gets the rest on later evaluations. */
+const MAX_ANSWERS = 5;
+
+const marker = (commentId: string) => `<!-- agent-policy:override ${commentId} -->`;
+
+/** The override comments this app has not answered yet. */
+export function unanswered(
+  answers: readonly OverrideAnswer[],
+  comments: readonly Comment[],
+  appSlug: string,
+): OverrideAnswer[] {
+  const bot = `${appSlug}[bot]`.toLowerCase();
+  const ours = comments.filter((c) => c.author.type === "Bot" && c.author.login.toLowerCase() === bot);
+  return answers.filter((a) => !ours.some((c) => c.body.includes(marker(a.commentId))));
+}
+
+export function answerBody(answer: OverrideAnswer, headSha: string): string {
+  const reason = answer.reason.replace(/[`\r\n]/g, " ");
+  const text = answer.accepted
+    ? `**Override accepted** for ${headSha.slice(0, 7)}: @${answer.login} takes responsibility for this head (\`${reason}\`). The agent-policy check passes for this commit only; a new push ends the override. This is recorded in the audit log.`
+    : `**Override refused** for @${answer.login}: ${reason}`;
+  return `${marker(answer.commentId)}\n${text}`;
+}
+
+/** Posts the missing answers; one audit record per answer, whether or not it could be posted. */
+export async function answerOverrides(
+  octokit: Octokit,
+  target: PrTarget,
+  answers: readonly OverrideAnswer[],
+  headSha: string,
+): Promise<ActionRecord[]> {
+  const records: ActionRecord[] = [];
+  for (const answer of answers.slice(0, MAX_ANSWERS)) {
+    const record: ActionRecord = {
+      kind: answer.accepted ? "override_accepted" : "override_refused",
+      target: answer.login,
+      outcome: "done",
+      reason: `${answer.accepted ? `override of ${headSha.slice(0, 7)}: ` : ""}${answer.reason} (comment ${answer.commentId})`,
+    };
+    try {
+      await octokit.rest.issues.createComment({
+        owner: target.owner,
+        repo: target.repo,
+        issue_number: target.number,
+        body: answerBody(answer, headSha),
+      });
+    } catch (error) {
+      record.outcome = "failed";
+      record.reason += `; the answer could not be posted: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    records.push(record);
+  }
+  return records;
+}
