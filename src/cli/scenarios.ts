@@ -234,5 +234,12 @@ function compare(expect: Scenario["expect"], d: Decision, verdict: Verdict): Iss
     expect.findings,
     d.findings.map((x) => x.rule),
   );
+  if (expect.overridden_by !== undefined && (d.override?.by ?? null) !== expect.overridden_by) {
+    const refused = d.overrideAnswers.filter((a) => !a.accepted).map((a) => `@${a.login}: ${a.reason}`);
+    f.push({
+      path: ["expect", "overridden_by"],
+      message: `expected ${expect.overridden_by ?? "no override"}, got ${d.override?.by ?? "none"}${refused.length ? ` (refused: ${refused.join("; ")})` : ""}`,
+    });
+  }
   return f;
 }

@@ -8,7 +8,8 @@
  *   (promotion.ts), but GraphQL credits it to the person. It matters only when a person's step is
  *   one the promotion guard weighs: a protected or hold label added or removed (as the step itself
  *   or as the human step that clears one), or a command comment. Steps by agents, bots and
- *   unattributed accounts are untrusted whatever App they came through.
+ *   unattributed accounts are untrusted whatever App they came through. A person's break-glass
+ *   override counts only when typed by the person, not posted through an App, so it needs it too.
  * - Copilot's requester: the actor of `copilot_work_started` asked for the work, so their approval
  *   neither counts nor clears a violation. The requester changes nothing else in a decision, so the
  *   event matters only on a Copilot PR that a person approved in a way that could count or clear:
@@ -20,6 +21,7 @@
 import { catalogAccount } from "../catalog/lookup.js";
 import type { Actor, PrFacts } from "../facts/model.js";
 import type { Policy } from "../policy/model.js";
+import { isOverrideComment } from "./overrides.js";
 import { findCommand, isHoldLabel, labelMatcher, PROTECTED_LABELS } from "./promotion-patterns.js";
 
 const person = (actor: Actor | null): boolean => actor?.type === "User";
@@ -39,7 +41,10 @@ export function needsAppAttribution(policy: Policy, facts: PrFacts): boolean {
   if (labelStep) return true;
   return facts.comments.some(
     (c) =>
-      c.viaApp === null && person(c.author) && findCommand(c.body, policy.promotion.commands) !== undefined,
+      c.viaApp === null &&
+      person(c.author) &&
+      (findCommand(c.body, policy.promotion.commands) !== undefined ||
+        (policy.overrides !== null && isOverrideComment(c.body))),
   );
 }
 

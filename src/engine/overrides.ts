@@ -91,7 +91,7 @@ function refusalOf(
   if (excluded.requesters.has(login)) return "whoever asked the agent for this work can never override";
   if (excluded.contributors.has(login)) return "a contributor to this PR can never override";
   const eligible = meetsFrom(facts, author.login, policy.overrides.from);
-  if (eligible !== true) return `@${author.login} may not override: ${eligible}`;
+  if (eligible !== true) return `only those \`overrides.from\` names may override (${eligible})`;
   const reported = Date.parse(facts.headReportedAt ?? "");
   if (!(Date.parse(comment.createdAt) > reported))
     return `it was written before agent-policy reported on the current head ${facts.head.sha.slice(0, 7)}; an override holds for the head it was given on, so comment again to override this one`;

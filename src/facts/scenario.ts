@@ -148,6 +148,11 @@ export const scenarioSchema = z
         )
         .default([]),
       auto_merge: z.strictObject({ by: actor.nullable(), at: when }).nullable().default(null),
+      head_reported_at: z
+        .string()
+        .nullable()
+        .default(null)
+        .describe("When agent-policy first reported on the head; break-glass overrides count only after it."),
       people: z
         .record(
           login,
@@ -178,6 +183,10 @@ export const scenarioSchema = z
       not_rules: z.array(z.string()).optional().describe("Rules that must NOT apply."),
       violations: z.array(z.string()).optional().describe("Exactly these violation kinds, in any order."),
       findings: z.array(z.string()).optional().describe("Exactly these finding rules, in any order."),
+      overridden_by: login
+        .nullable()
+        .optional()
+        .describe("Who overrode the verdict with `/agent-policy override`; null: no override counts."),
     }),
   })
   .describe("An agent-policy test scenario: a pull request and the decision expected for it.");
@@ -342,6 +351,7 @@ export function scenarioFacts(s: Scenario, owner = "acme", repo = "app"): PrFact
       state: s.state,
       creator: s.by === null ? null : toActor(s.by),
     })),
+    headReportedAt: pr.head_reported_at,
     autoMerge,
     people,
     counts: {

@@ -28,10 +28,10 @@ export function unanswered(
 }
 
 export function answerBody(answer: OverrideAnswer, headSha: string): string {
-  const reason = answer.reason.replace(/[`\r\n]/g, " ");
+  // An accepted reason is the person's own text: shown inert, in a code span it cannot leave.
   const text = answer.accepted
-    ? `**Override accepted** for ${headSha.slice(0, 7)}: @${answer.login} takes responsibility for this head (\`${reason}\`). The agent-policy check passes for this commit only; a new push ends the override. This is recorded in the audit log.`
-    : `**Override refused** for @${answer.login}: ${reason}`;
+    ? `**Override accepted** for ${headSha.slice(0, 7)}: @${answer.login} takes responsibility for this head (\`${answer.reason.replace(/[`\r\n]/g, " ")}\`). The agent-policy check passes for this commit only; a new push ends the override. This is recorded in the audit log.`
+    : `**Override refused** for @${answer.login}: ${answer.reason.replace(/[\r\n]/g, " ")}.`;
   return `${marker(answer.commentId)}\n${text}`;
 }
 

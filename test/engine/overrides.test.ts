@@ -112,7 +112,7 @@ describe("break-glass overrides", () => {
     [
       "someone not in `from`",
       say("dana", "/agent-policy override trust me"),
-      /@dana may not override: not among anyone with admin permission/,
+      /only those `overrides.from` names may override \(not among anyone with admin permission\)/,
     ],
   ];
   for (const [who, comment, why, extra] of refusals) {
