@@ -42,7 +42,7 @@ async function devinPr(title: string): Promise<PullRequestRecord> {
   return pr;
 }
 
-async function send(name: string, payload: unknown, id?: string) {
+async function send(name: string, payload: Record<string, unknown>, id?: string) {
   expect((await gate.deliver({ name, payload }, id)).status).toBe(200);
   await gate.settle();
 }
