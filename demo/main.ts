@@ -4,8 +4,9 @@
  * each one's signed webhook, waits for the app, and prints what a correct gate decides next to the
  * check run the app wrote and anything it undid or said on the PR.
  */
+import { runDoctor } from "../src/cli/doctor.js";
 import type { CheckRunRecord, PullRequestRecord, Scenario } from "../tools/github-standin/index.js";
-import { scenarios } from "../tools/github-standin/index.js";
+import { installationToken, scenarios } from "../tools/github-standin/index.js";
 import { type Gate, startGate } from "./harness.js";
 
 const tty = process.stdout.isTTY === true;
@@ -92,6 +93,16 @@ function report(gate: Gate, scenario: Scenario, index: number): boolean {
   return matches;
 }
 
+/** What `agent-policy doctor --repo` prints for a demo repository, which nothing protects yet. */
+async function doctorOf(gate: Gate, fullName: string): Promise<void> {
+  const [owner = "", repo = ""] = fullName.split("/");
+  const { standIn } = gate;
+  const token = await installationToken(standIn, standIn.store.repo(fullName).installationId ?? 0);
+  const { text } = await runDoctor({ owner, repo, appSlug: "agent-policy", token, apiUrl: standIn.baseUrl });
+  console.log(bold(`\n━━ agent-policy doctor --repo ${fullName}`));
+  console.log(indent(text.trimEnd()));
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   console.log(
@@ -113,6 +124,7 @@ async function main(): Promise<number> {
     console.log(`Delivered ${seeded.length} signed webhooks; waiting for the app to evaluate them…`);
     await gate.settle(45_000);
     const results = seeded.map((scenario, i) => report(gate, scenario, i));
+    await doctorOf(gate, seeded[0]?.repo ?? "");
     const agreed = results.filter(Boolean).length;
     console.log(
       bold(`\n${agreed} of ${seeded.length} decisions match what a correct gate decides.`) +

@@ -1,5 +1,4 @@
 /** Shared setup for the stand-in tests: a running stand-in and clients authenticated the way the app will be. */
-import jwt from "jsonwebtoken";
 import { Probot, ProbotOctokit } from "probot";
 import { type StandIn, startStandIn } from "../../tools/github-standin/index.js";
 
@@ -37,15 +36,4 @@ export async function withStandIn<T>(run: (standIn: StandIn) => Promise<T>): Pro
   }
 }
 
-/** A fresh installation token, fetched with a hand-made app JWT, for tests that speak plain HTTP. */
-export async function installationToken(standIn: StandIn, installationId: number): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const appJwt = jwt.sign({ iat: now - 30, exp: now + 540, iss: standIn.appId }, standIn.privateKey ?? "", {
-    algorithm: "RS256",
-  });
-  const response = await fetch(`${standIn.baseUrl}/app/installations/${installationId}/access_tokens`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${appJwt}` },
-  });
-  return ((await response.json()) as { token: string }).token;
-}
+export { installationToken } from "../../tools/github-standin/index.js";

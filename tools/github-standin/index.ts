@@ -21,6 +21,6 @@ export { type LoggedRequest, RequestLog } from "./request-log.js";
 export { MAX_PR_COMMITS, MAX_PR_FILES } from "./rest/routes.js";
 export type { Scenario, ScenarioEvent } from "./scenarios.js";
 export * as scenarios from "./scenarios.js";
-export { type StandIn, type StandInOptions, startStandIn } from "./server.js";
+export { installationToken, type StandIn, type StandInOptions, startStandIn } from "./server.js";
 export * from "./store.js";
 export { sendWebhook, signWebhook, type WebhookDelivery } from "./webhooks.js";

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getOperationAST, Kind } from "graphql";
+import jwt from "jsonwebtoken";
 import { authenticate } from "./auth.js";
 import { distortReply, type Fault, Faults, faultMoment, faultReply } from "./faults.js";
 import {
@@ -256,4 +257,17 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A fresh installation token, fetched with a hand-made app JWT, for tests and the demo that speak plain HTTP. */
+export async function installationToken(standIn: StandIn, installationId: number): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const appJwt = jwt.sign({ iat: now - 30, exp: now + 540, iss: standIn.appId }, standIn.privateKey ?? "", {
+    algorithm: "RS256",
+  });
+  const response = await fetch(`${standIn.baseUrl}/app/installations/${installationId}/access_tokens`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${appJwt}` },
+  });
+  return ((await response.json()) as { token: string }).token;
 }

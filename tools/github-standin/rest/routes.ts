@@ -176,6 +176,15 @@ routes.push(
   }),
 );
 
+/** A public App by its slug: GitHub answers any caller, with or without a token. */
+routes.push(
+  compile("GET", "/apps/:slug", (ctx: RouteContext) => {
+    const app = ctx.store.appBySlug(ctx.params.slug ?? "");
+    if (!app) throw notFound();
+    return ok(shape.integration(ctx.store, app));
+  }),
+);
+
 // ---- repository and pull requests ----
 
 repoRoute("GET", "", "metadata:read", (ctx) => ok(shape.repository(ctx.store, ctx.repo)));
