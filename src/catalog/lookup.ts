@@ -19,9 +19,13 @@ export interface CatalogIndex {
   byEmail: ReadonlyMap<string, CatalogEntry>;
   byTrailerName: ReadonlyMap<string, CatalogEntry>;
   byTrailerKey: ReadonlyMap<string, CatalogEntry>;
+  /** `key: value`, lowercase, single-spaced. */
+  byTrailerValue: ReadonlyMap<string, CatalogEntry>;
+  byPlatformLabel: ReadonlyMap<string, CatalogEntry>;
   /** Mention handles without the `@`. */
   byMention: ReadonlyMap<string, CatalogEntry>;
   nameSuffixes: readonly Tagged<string>[];
+  trailerNamePrefixes: readonly Tagged<string>[];
   branchPrefixes: readonly Tagged<string>[];
   bodyPatterns: readonly Tagged<string>[];
 }
@@ -36,6 +40,8 @@ export function buildIndex(entries: readonly CatalogEntry[]): CatalogIndex {
     byEmail: new Map<string, CatalogEntry>(),
     byTrailerName: new Map<string, CatalogEntry>(),
     byTrailerKey: new Map<string, CatalogEntry>(),
+    byTrailerValue: new Map<string, CatalogEntry>(),
+    byPlatformLabel: new Map<string, CatalogEntry>(),
     byMention: new Map<string, CatalogEntry>(),
   };
   const put = <K>(map: Map<K, CatalogEntry>, keys: readonly K[], e: CatalogEntry, lower: (k: K) => K) => {
@@ -43,6 +49,7 @@ export function buildIndex(entries: readonly CatalogEntry[]): CatalogIndex {
   };
   const lc = (s: string) => s.toLowerCase();
   const nameSuffixes: Tagged<string>[] = [];
+  const trailerNamePrefixes: Tagged<string>[] = [];
   const branchPrefixes: Tagged<string>[] = [];
   const bodyPatterns: Tagged<string>[] = [];
   for (const e of entries) {
@@ -53,12 +60,15 @@ export function buildIndex(entries: readonly CatalogEntry[]): CatalogIndex {
     put(maps.byEmail, e.commitEmails, e, lc);
     put(maps.byTrailerName, e.trailerNames, e, lc);
     put(maps.byTrailerKey, e.trailerKeys, e, lc);
+    put(maps.byTrailerValue, e.trailerValues, e, lc);
+    put(maps.byPlatformLabel, e.platformLabels, e, lc);
     put(maps.byMention, e.mentionHandles, e, lc);
     for (const value of e.nameSuffixes) nameSuffixes.push({ value: lc(value), entry: e });
+    for (const value of e.trailerNamePrefixes) trailerNamePrefixes.push({ value: lc(value), entry: e });
     for (const value of e.branchPrefixes) branchPrefixes.push({ value: lc(value), entry: e });
     for (const value of e.bodyPatterns) bodyPatterns.push({ value: lc(value), entry: e });
   }
-  return { ...maps, nameSuffixes, branchPrefixes, bodyPatterns };
+  return { ...maps, nameSuffixes, trailerNamePrefixes, branchPrefixes, bodyPatterns };
 }
 
 export const CATALOG_INDEX: CatalogIndex = buildIndex(CATALOG);

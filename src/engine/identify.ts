@@ -16,6 +16,7 @@ import type { Evidence, Identity } from "./decision.js";
 import {
   clipText,
   LOGIN_PATTERN,
+  noreplyId,
   noreplyLogin,
   parseIdentity,
   parseTrailers,
@@ -50,6 +51,9 @@ const CONTRIBUTOR_KEYS = new Set(["co-authored-by", "signed-off-by"]);
 const AI_KEYS = new Set(AI_TRAILER_KEYS.map((k) => k.toLowerCase()));
 /** Footers read per pattern; a body naming more people than this is not an agent's footer. */
 const MAX_FOOTER_MATCHES = 20;
+const RANDOM_SEGMENT = /^[a-z0-9]{6}-/;
+/** A platform label counts as added at creation within this long of the PR being opened. */
+const AT_CREATION_MS = 60_000;
 const KIND_WORDS = { agent: "AI coding agent", reviewer: "AI reviewer", bot: "automation bot" } as const;
 
 const configuredCache = new WeakMap<Policy, ReadonlyMap<string, AccountConfig>>();
@@ -136,7 +140,7 @@ function knownGit(ident: GitIdentity, policy: Policy): { account: KnownAccount; 
   const account = byEmail
     ? resolve(fromEmail ?? login, byEmail, policy)
     : fromEmail
-      ? known(fromEmail, null, undefined, policy)
+      ? known(fromEmail, null, noreplyId(email) ?? undefined, policy)
       : null;
   return account ? { account, shown } : null;
 }
@@ -269,7 +273,8 @@ interface TrailerReading {
   key: string;
   /** From a noreply email in the value. */
   login: string | null;
-  marker: { account?: KnownAccount } | null;
+  /** Why the marker fired, when the trailer's own text does not make it plain. */
+  marker: { account?: KnownAccount; why?: string } | null;
 }
 
 /** A catalogued suffix on a git author or committer name (`Alice (aider)`), a commit marker like a trailer. */
@@ -293,6 +298,8 @@ class Findings {
   strongAgent = false;
   /** Only markers point at an agent. */
   weakAgent = false;
+  /** A GitHub App outside the catalog and the policy wrote a commit: at least a bot's PR. */
+  unknownApp = false;
   /** Commits of one PR repeat the same few identities and trailers: each distinct one is read once. */
   private readonly gitMemo = new Map<string, GitReading>();
   private readonly trailerMemo = new Map<string, TrailerReading>();
@@ -349,13 +356,14 @@ export function identify(policy: Policy, facts: PrFacts): IdentityResult {
   readAuthor(found, author, authorClass, authorAccount);
   for (const commit of list(facts.commits)) readCommit(found, commit);
   readBranch(found, typeof facts.head?.ref === "string" ? facts.head.ref : "");
+  readPlatformLabels(found, facts);
   const body = clipText(typeof facts.body === "string" ? facts.body : "");
   readBody(found, body);
   readRequesters(found, facts, body, author, authorClass, authorAccount);
   readBodyEditor(found, facts, author, authorClass);
 
   // Strong agent evidence decides; then a bot author; weak markers can only raise the kind, per assisted_as.
-  let kind: AuthorKind = authorClass === "bot" ? "bot" : "human";
+  let kind: AuthorKind = authorClass === "bot" || found.unknownApp ? "bot" : "human";
   let assisted = false;
   if (found.strongAgent) kind = "agent";
   else if (found.weakAgent) {
@@ -438,6 +446,16 @@ function readCommit(found: Findings, commit: Commit): void {
         sha,
       );
     }
+    if (!match && login && isAppLogin(login)) {
+      found.unknownApp = true;
+      found.strong.add(
+        `commit ${role}|app:${login.toLowerCase()}`,
+        `commit ${role}`,
+        () =>
+          `commit ${short()} ${role} ${code(login)} is a GitHub App that is not in the catalog: treated as a bot (declare it in \`agents.accounts\` to say what it is)`,
+        sha,
+      );
+    }
     if (suffix) {
       found.involve(suffix.account, "weak");
       found.weak.add(
@@ -479,7 +497,7 @@ function readCommit(found: Findings, commit: Commit): void {
       () =>
         `commit ${short()} has trailer ${code(`${trailer.key}: ${trailer.value}`)} ${
           marker.account ? `of ${describe(marker.account)}` : "attributing it to an AI tool"
-        }`,
+        }${marker.why ? ` (${marker.why})` : ""}`,
       sha,
     );
   }
@@ -489,14 +507,18 @@ function readBranch(found: Findings, ref: string): void {
   const { policy } = found;
   const lowerRef = ref.toLowerCase();
   if (policy.agents.builtin) {
+    // Codex names a task's new attempt `<6 random characters>-codex/…`.
+    const afterSegment = RANDOM_SEGMENT.test(lowerRef) ? lowerRef.slice(7) : null;
     for (const { value, entry } of CATALOG_INDEX.branchPrefixes) {
-      const account = lowerRef.startsWith(value) ? resolve(undefined, entry, policy) : null;
+      const at = lowerRef.startsWith(value) ? "start" : afterSegment?.startsWith(value) ? "segment" : null;
+      const account = at ? resolve(undefined, entry, policy) : null;
       if (!account) continue;
       found.involve(account, "weak");
       found.weak.add(
         `branch|${entry.id}`,
         "branch prefix",
-        () => `head branch ${code(ref)} has the ${entry.name} branch prefix ${code(value)}`,
+        () =>
+          `head branch ${code(ref)} has the ${entry.name} branch prefix ${code(value)}${at === "segment" ? " after a random six-character segment, as the agent names a retried task" : ""}`,
       );
     }
   }
@@ -508,6 +530,41 @@ function readBranch(found: Findings, ref: string): void {
       "branch prefix",
       () => `head branch ${code(ref)} has the configured agent branch prefix ${code(prefix)}`,
     );
+  }
+}
+
+/** `x[bot]` is only ever an App's account: users cannot register it. */
+function isAppLogin(login: string): boolean {
+  return login.toLowerCase().endsWith("[bot]");
+}
+
+/**
+ * Labels an agent platform puts on its PRs at creation (Codex's `codex`), with who added each and
+ * when: at creation it reads like the platform; later, like anyone. Weak either way.
+ */
+function readPlatformLabels(found: Findings, facts: PrFacts): void {
+  const { policy } = found;
+  if (!policy.agents.builtin) return;
+  const opened = Date.parse(typeof facts.createdAt === "string" ? facts.createdAt : "");
+  const seen = new Set<string>();
+  const labelled = list(facts.timeline).filter((e) => e?.kind === "labeled");
+  for (const name of [...labelled.map((e) => (e.kind === "labeled" ? e.label : "")), ...list(facts.labels)]) {
+    const lower = typeof name === "string" ? name.toLowerCase() : "";
+    const entry = CATALOG_INDEX.byPlatformLabel.get(lower);
+    if (!entry || seen.has(lower)) continue;
+    seen.add(lower);
+    const account = resolve(undefined, entry, policy);
+    if (!account) continue;
+    found.involve(account, "weak");
+    const first = labelled.find((e) => e.kind === "labeled" && e.label.toLowerCase() === lower);
+    const by = first?.actor?.login ? `@${first.actor.login}` : "an unknown account";
+    const after = first ? Date.parse(first.at) - opened : Number.NaN;
+    found.weak.add(`label|${entry.id}`, "platform label", () => {
+      if (!first) return `PR has the label ${code(name)}, which ${entry.name} puts on the PRs it opens`;
+      if (after >= 0 && after <= AT_CREATION_MS)
+        return `label ${code(name)} was added by ${by} ${Math.round(after / 1000)} s after the PR was opened, as ${entry.name} labels the PRs it opens`;
+      return `label ${code(name)} was added by ${by} later than ${entry.name} adds it at opening, so a person may have added it; it only raises scrutiny`;
+    });
   }
 }
 
@@ -639,22 +696,39 @@ function trailerMarker(
   ident: { name: string; email: string } | null,
   login: string | null,
   policy: Policy,
-): { account?: KnownAccount } | null {
+): { account?: KnownAccount; why?: string } | null {
   const builtin = policy.agents.builtin;
   const byKey = builtin ? CATALOG_INDEX.byTrailerKey.get(key) : undefined;
   if (byKey) return accountOf(resolve(undefined, byKey, policy));
+  const byValue = builtin
+    ? CATALOG_INDEX.byTrailerValue.get(`${key}: ${trailer.value.trim().toLowerCase()}`)
+    : undefined;
+  if (byValue) return accountOf(resolve(undefined, byValue, policy), "its value names the agent");
   if (ident) {
     const byEmail = builtin ? CATALOG_INDEX.byEmail.get(ident.email.toLowerCase()) : undefined;
     if (byEmail) return accountOf(resolve(login ?? undefined, byEmail, policy));
-    const byLogin = login ? known(login, null, undefined, policy) : null;
+    const byLogin = login ? known(login, null, noreplyId(ident.email) ?? undefined, policy) : null;
     if (byLogin) return { account: byLogin };
-    const byName = builtin ? CATALOG_INDEX.byTrailerName.get(ident.name.toLowerCase()) : undefined;
-    if (byName) return accountOf(resolve(undefined, byName, policy));
+    const name = ident.name.toLowerCase();
+    // A name alone is what anyone can write, with a person's email: weak, and said to be only a name.
+    const byName = builtin
+      ? (CATALOG_INDEX.byTrailerName.get(name) ??
+        CATALOG_INDEX.trailerNamePrefixes.find((p) => name.startsWith(p.value))?.entry)
+      : undefined;
+    if (byName)
+      return accountOf(
+        resolve(undefined, byName, policy),
+        `it names the agent, though its email ${code(ident.email)} is not the agent's`,
+      );
   }
   if (builtin && AI_KEYS.has(key) && trailer.value.length > 0) return {};
   return null;
 }
 
-function accountOf(account: KnownAccount | null): { account?: KnownAccount } | null {
-  return account ? { account } : null;
+function accountOf(
+  account: KnownAccount | null,
+  why?: string,
+): { account?: KnownAccount; why?: string } | null {
+  if (!account) return null;
+  return why ? { account, why } : { account };
 }

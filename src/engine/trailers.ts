@@ -80,13 +80,27 @@ function finalParagraphStart(lines: readonly string[]): number {
   return start <= 0 ? lines.length : start;
 }
 
-/** `Name <email>` or a bare email; null when the value names no email. */
+/**
+ * `Name <email>`, a bare email, or `Name email` without the angle brackets (an editor or a
+ * renderer that dropped them; `mailto:` too); null when the value names no email.
+ */
 export function parseIdentity(value: string): TrailerIdentity | null {
   if (typeof value !== "string") return null;
   const open = value.lastIndexOf("<");
   const close = open >= 0 ? value.indexOf(">", open) : -1;
-  const name = close > open ? value.slice(0, open).trim() : "";
-  const email = close > open ? value.slice(open + 1, close).trim() : value.trim();
+  let name: string;
+  let email: string;
+  if (close > open) {
+    name = value.slice(0, open).trim();
+    email = value.slice(open + 1, close).trim();
+  } else {
+    // The last word is the email: "Claude noreply@anthropic.com", "Claude mailto:noreply@anthropic.com".
+    const trimmed = value.trim();
+    const space = Math.max(trimmed.lastIndexOf(" "), trimmed.lastIndexOf("\t"));
+    name = space >= 0 ? trimmed.slice(0, space).trim() : "";
+    email = (space >= 0 ? trimmed.slice(space + 1) : trimmed).replace(/^mailto:/i, "");
+  }
+  email = email.replace(/^mailto:/i, "");
   if (email.length === 0 || email.length > MAX_EMAIL || /\s/.test(email)) return null;
   const at = email.indexOf("@");
   if (at <= 0 || at === email.length - 1) return null;
@@ -97,6 +111,14 @@ export function parseIdentity(value: string): TrailerIdentity | null {
  * The login in a GitHub noreply email (`123+login@users.noreply.github.com`, `login@users.noreply.github.com`,
  * `123+app[bot]@…`), spelled as in the email; null for any other email.
  */
+/** The account id in a GitHub noreply email (`123+login@users.noreply.github.com`); null when it has none. */
+export function noreplyId(email: string): number | null {
+  if (typeof email !== "string" || email.length > MAX_EMAIL || !NOREPLY.test(email)) return null;
+  const plus = email.indexOf("+");
+  const id = plus > 0 ? Number(email.slice(0, plus)) : Number.NaN;
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
 export function noreplyLogin(email: string): string | null {
   if (typeof email !== "string" || email.length > MAX_EMAIL) return null;
   const m = NOREPLY.exec(email);

@@ -160,6 +160,8 @@ export interface PrFacts {
    */
   bodyEditedBy: Actor | null;
   author: Actor;
+  /** When the PR was opened; labels an agent platform adds at creation are told by it. */
+  createdAt?: string;
   state: "open" | "closed" | "merged";
   draft: boolean;
   base: { ref: string; sha: string };

@@ -253,6 +253,7 @@ export const prAnswer = z.object({
           editor: actorNode.nullable(),
           state: z.enum(["OPEN", "CLOSED", "MERGED"]),
           isDraft: z.boolean(),
+          createdAt: timestamp.optional(),
           author: actorNode.nullable(),
           baseRefName: z.string(),
           baseRefOid: sha,

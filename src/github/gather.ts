@@ -331,6 +331,7 @@ export async function readPullRequest(
     // An edit GitHub cannot attribute (a deleted account) still counts as an edit, by the ghost.
     bodyEditedBy: pr.lastEditedAt !== null || pr.editor !== null ? requiredActor(pr.editor) : null,
     author,
+    ...(pr.createdAt ? { createdAt: pr.createdAt } : {}),
     state: pr.state === "OPEN" ? "open" : pr.state === "MERGED" ? "merged" : "closed",
     draft: pr.isDraft,
     base: { ref: pr.baseRefName, sha: pr.baseRefOid },

@@ -176,6 +176,7 @@ query AgentPolicyPullRequest($owner: String!, $repo: String!, $number: Int!, $po
       editor { ...ActorFields }
       state
       isDraft
+      createdAt
       author { ...ActorFields }
       baseRefName
       baseRefOid

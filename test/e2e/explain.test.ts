@@ -2,10 +2,15 @@
  * `agent-policy explain` against the GitHub stand-in: a read-only dry run with a token prints the
  * check run the app would write, and writes nothing to GitHub.
  */
-import jwt from "jsonwebtoken";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { explain } from "../../src/cli/explain.js";
-import { type Scenario, type StandIn, scenarios, startStandIn } from "../../tools/github-standin/index.js";
+import {
+  installationToken,
+  type Scenario,
+  type StandIn,
+  scenarios,
+  startStandIn,
+} from "../../tools/github-standin/index.js";
 
 let gh: StandIn;
 let copilot: Scenario;
@@ -15,16 +20,7 @@ beforeAll(async () => {
   gh = await startStandIn();
   copilot = scenarios.seedAllScenarios(gh.store).find((s) => s.key === "copilot-auth") as Scenario;
   // A token as a person or a CI job would hand to the CLI: here an installation token of the org.
-  const now = Math.floor(Date.now() / 1000);
-  const appJwt = jwt.sign({ iat: now - 30, exp: now + 300, iss: String(gh.appId) }, gh.privateKey as string, {
-    algorithm: "RS256",
-  });
-  const installation = gh.store.repo(copilot.repo).installationId;
-  const res = await fetch(`${gh.baseUrl}/app/installations/${installation}/access_tokens`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${appJwt}`, accept: "application/vnd.github+json" },
-  });
-  token = ((await res.json()) as { token: string }).token;
+  token = await installationToken(gh, gh.store.repo(copilot.repo).installationId ?? 0);
 });
 afterAll(() => gh?.close());
 
@@ -51,5 +47,21 @@ describe("agent-policy explain", () => {
     const out = await explain({ ...target(copilot), number: 9999, token, apiUrl: gh.baseUrl });
     expect(out.code).toBe(1);
     expect(out.text).toMatch(/^Could not read the pull request/);
+  });
+
+  it("names the agent behind a PR opened from a person's account, with the evidence", async () => {
+    const { store } = gh;
+    store.addUser({ login: "cursoragent", type: "User" });
+    const pr = store.addPullRequest(copilot.repo, {
+      title: "Improve sign-in",
+      author: "maya",
+      head: "improve-sign-in",
+      files: [{ filename: "web/sign-in.tsx", status: "modified", patch: "@@ -1 +1 @@\n-a\n+b" }],
+    });
+    store.addCommit(pr, { message: "Implement two-step login", author: "cursoragent" });
+    const out = await explain({ ...target(copilot), number: pr.number, token, apiUrl: gh.baseUrl });
+    expect(out.text).toMatch(/^agent-policy: action_required — .*\(an AI agent \(Cursor agent\)\)/);
+    expect(out.text).toMatch(/\*\*Agents and bots:\*\* Cursor agent \(`cursoragent`\)/);
+    expect(out.text).toMatch(/commit `[0-9a-f]{7}` author `cursoragent` is Cursor agent \(AI coding agent\)/);
   });
 });
