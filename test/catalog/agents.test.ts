@@ -46,6 +46,9 @@ describe("catalog integrity", () => {
       (e) => e.commitEmails,
       (e) => e.trailerNames,
       (e) => e.trailerKeys,
+      (e) => e.trailerNamePrefixes,
+      (e) => e.trailerValues,
+      (e) => e.platformLabels,
       (e) => e.nameSuffixes,
       (e) => e.branchPrefixes,
       (e) => e.bodyPatterns,
@@ -61,6 +64,11 @@ describe("catalog integrity", () => {
       const signals =
         e.logins.length +
         e.machineUsers.length +
+        // An id is read from the noreply emails GitHub makes for the account (`ID+login@…`).
+        e.ids.length +
+        e.trailerNamePrefixes.length +
+        e.trailerValues.length +
+        e.platformLabels.length +
         e.commitEmails.length +
         e.trailerNames.length +
         e.trailerKeys.length +
