@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 
-const BENCHES = ["evaluate", "secrets", "hostile-scan", "requests", "webhooks"];
+const BENCHES = ["evaluate", "identity", "secrets", "hostile-scan", "requests", "webhooks"];
 
 function run(name: string): Promise<number> {
   return new Promise((resolve) => {
