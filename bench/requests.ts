@@ -17,6 +17,8 @@
  * Budget: at most 3 requests per evaluation, 2 in steady state with no write, and at most one
  * write per change. App-authenticated calls (GET /app, installation-token exchanges) are listed
  * separately: Probot caches installation tokens for their hour, so they are not a per-evaluation cost.
+ * So are the enforcement self-check's reads of the base branch's protection and rules: one of each
+ * per branch every ten minutes (the repository here protects its branch as a well-run one does).
  * Run: npx tsx bench/requests.ts
  */
 import { type Gate, startGate } from "../demo/harness.js";
@@ -157,12 +159,18 @@ interface Count {
   restReads: number;
   writes: number;
   total: number;
+  /** The enforcement self-check's reads (outside the budget). */
+  selfCheck: number;
   appAuth: number;
   routes: string[];
 }
 
+/** The self-check's reads: per base branch every ten minutes, not per evaluation. */
+const SELF_CHECK = /\/branches\/\{branch\}\/protection$|\/rules\/branches\/\{branch\}$/;
+
 function count(entries: LoggedRequest[], mutations: number): Count {
-  const api = entries.filter((e) => e.installationId !== null);
+  const installation = entries.filter((e) => e.installationId !== null);
+  const api = installation.filter((e) => !SELF_CHECK.test(e.route ?? ""));
   const graphql = api.filter((e) => e.route === "POST /graphql").length;
   const restReads = api.filter((e) => e.method === "GET").length;
   const restWrites = api.length - graphql - restReads;
@@ -171,7 +179,8 @@ function count(entries: LoggedRequest[], mutations: number): Count {
     restReads,
     writes: restWrites + mutations,
     total: api.length,
-    appAuth: entries.length - api.length,
+    selfCheck: installation.length - api.length,
+    appAuth: entries.length - installation.length,
     routes: api.map((e) => `${e.route ?? e.path}${e.operationName ? ` (${e.operationName})` : ""}`),
   };
 }
@@ -201,6 +210,19 @@ async function measureProfile(profile: Profile, index: number): Promise<{ rows: 
       collaborators: Object.fromEntries(
         [...REVIEWERS, NEWCOMER, "alice", "maria"].map((login) => [login, "write" as const]),
       ),
+    });
+    store.protectBranch(repo, "main", {
+      required_status_checks: {
+        strict: true,
+        checks: [{ context: "agent-policy", app_id: gate.standIn.appId }],
+      },
+      required_pull_request_reviews: {
+        dismiss_stale_reviews: true,
+        require_last_push_approval: true,
+        required_approving_review_count: 1,
+      },
+      enforce_admins: true,
+      restrictions: null,
     });
     // All commits but the one pushed below.
     const commits: Commits = (author, trailer) =>
@@ -272,7 +294,16 @@ async function main(): Promise<number> {
 
   console.log("GitHub requests per evaluation of a typical PR, by author. The PRs, at the end:");
   console.log(`${sizes.join("\n")}\n`);
-  const header = ["author", "evaluation", "GraphQL reads", "REST reads", "writes", "total", "app auth (JWT)"];
+  const header = [
+    "author",
+    "evaluation",
+    "GraphQL reads",
+    "REST reads",
+    "writes",
+    "total",
+    "self-check",
+    "app auth (JWT)",
+  ];
   const table = rows.map((r) => [
     r.profile.unbudgeted ? `${r.profile.name} *` : r.profile.name,
     r.evaluation,
@@ -280,6 +311,7 @@ async function main(): Promise<number> {
     r.count.restReads,
     r.count.writes,
     r.count.total,
+    r.count.selfCheck,
     r.count.appAuth,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => String(r[i]).length)));
