@@ -396,3 +396,397 @@ describe("merging a pull request", () => {
     expect(() => store.mergePull(pr, { by: "maya" })).toThrow(/already merged/);
   });
 });
+
+describe("GET …/deployments and …/deployments/{id}/statuses", () => {
+  let shelf: Repo;
+  const list = async (query: Record<string, string | number> = {}) =>
+    (await gh.rest.repos.listDeployments({ owner: "acme", repo: "deploys", ...query })).data;
+
+  beforeAll(() => {
+    shelf = standIn.store.addRepo({ owner: "acme", name: "deploys", files: { "app.ts": "v1\n" } });
+  });
+
+  it("lists deployments newest first in GitHub's deployment shape", async () => {
+    const { store } = standIn;
+    const sha = shelf.branches.get("main")?.oid ?? "";
+    const staging = store.addDeployment(shelf.fullName, {
+      environment: "staging",
+      sha,
+      ref: "main",
+      creator: "maya",
+    });
+    const prod = store.addDeployment(shelf.fullName, {
+      environment: "production",
+      sha,
+      ref: "main",
+      creator: "maya",
+    });
+    const gate = store.requestDeployment(shelf.fullName, {
+      environment: "production",
+      sha,
+      ref: "main",
+      creator: "alice",
+    });
+    const data: Answer[] = await list();
+    expect(data.map((d) => d.id)).toEqual([gate.deployment?.id, prod.id, staging.id]);
+    const api = `${standIn.baseUrl}/repos/acme/deploys`;
+    expect(data[1]).toEqual({
+      url: `${api}/deployments/${prod.id}`,
+      id: prod.id,
+      node_id: expect.any(String),
+      sha,
+      ref: "main",
+      task: "deploy",
+      payload: {},
+      original_environment: "production",
+      environment: "production",
+      description: null,
+      creator: expect.objectContaining({ login: "maya", type: "User" }),
+      created_at: prod.createdAt,
+      updated_at: prod.updatedAt,
+      statuses_url: `${api}/deployments/${prod.id}/statuses`,
+      repository_url: api,
+      transient_environment: false,
+      production_environment: true,
+      performed_via_github_app: expect.objectContaining({ slug: "github-actions" }),
+    });
+    // Other repositories' deployments are not listed.
+    expect(data.every((d) => d.repository_url === api)).toBe(true);
+  });
+
+  it("filters by sha, ref, task and environment, and paginates", async () => {
+    const { store } = standIn;
+    const push = store.commitToBranch(shelf.fullName, {
+      branch: "release",
+      files: { "app.ts": "v2\n" },
+      message: "v2",
+      author: "alice",
+    });
+    const release = store.addDeployment(shelf.fullName, {
+      environment: "Production",
+      sha: push.after,
+      ref: "release",
+      creator: "alice",
+      task: "deploy:migrations",
+    });
+    expect((await list({ sha: push.after })).map((d) => d.id)).toEqual([release.id]);
+    expect((await list({ ref: "release" })).map((d) => d.id)).toEqual([release.id]);
+    expect((await list({ task: "deploy:migrations" })).map((d) => d.id)).toEqual([release.id]);
+    const production = await list({ environment: "production" });
+    expect(production).toHaveLength(3);
+    expect(production[0]?.id).toBe(release.id);
+    expect(production.every((d) => d.environment.toLowerCase() === "production")).toBe(true);
+    expect(await list({ environment: "staging", ref: "release" })).toEqual([]);
+    const page = await gh.rest.repos.listDeployments({
+      owner: "acme",
+      repo: "deploys",
+      per_page: 2,
+      page: 1,
+    });
+    expect(page.data.map((d) => d.id)).toEqual((await list()).slice(0, 2).map((d) => d.id));
+    expect(page.headers.link).toContain(
+      `/repositories/${shelf.id}/deployments?per_page=2&page=2>; rel="next"`,
+    );
+  });
+
+  it("lists a deployment's statuses newest first in GitHub's deployment-status shape", async () => {
+    const { store } = standIn;
+    const sha = shelf.branches.get("main")?.oid ?? "";
+    const past = store.addDeployment(shelf.fullName, {
+      environment: "qa",
+      sha,
+      ref: "main",
+      creator: "maya",
+    });
+    expect(store.deploymentStatusesOf(past.id).map((s) => s.state)).toEqual(["success"]);
+    const inactive = store.setDeploymentStatus(past.id, "inactive", { creator: "github-actions[bot]" });
+    expect(inactive).toMatchObject({
+      state: "inactive",
+      creator: "github-actions[bot]",
+      description: "",
+      targetUrl: "",
+    });
+    expect(past.updatedAt).toBe(inactive.createdAt);
+    const { data } = await gh.rest.repos.listDeploymentStatuses({
+      owner: "acme",
+      repo: "deploys",
+      deployment_id: past.id,
+    });
+    expect(data.map((s) => s.state)).toEqual(["inactive", "success"]);
+    const api = `${standIn.baseUrl}/repos/acme/deploys`;
+    expect(data[0]).toEqual({
+      url: `${api}/deployments/${past.id}/statuses/${inactive.id}`,
+      id: inactive.id,
+      node_id: expect.any(String),
+      state: "inactive",
+      creator: expect.objectContaining({ login: "github-actions[bot]", type: "Bot" }),
+      description: "",
+      environment: "qa",
+      target_url: "",
+      created_at: inactive.createdAt,
+      updated_at: inactive.createdAt,
+      deployment_url: `${api}/deployments/${past.id}`,
+      repository_url: api,
+      environment_url: "",
+      log_url: "",
+      performed_via_github_app: expect.objectContaining({ slug: "github-actions" }),
+    });
+    expect(data[1]?.creator?.login).toBe("maya");
+  });
+
+  it("starts a protection-rule deployment waiting; a status can move it to another environment", async () => {
+    const { store } = standIn;
+    const sha = shelf.branches.get("main")?.oid ?? "";
+    const gate = store.requestDeployment(shelf.fullName, {
+      environment: "canary",
+      sha,
+      ref: "main",
+      creator: "maya",
+    });
+    const id = gate.deployment?.id ?? 0;
+    const statuses = async () =>
+      (await gh.rest.repos.listDeploymentStatuses({ owner: "acme", repo: "deploys", deployment_id: id }))
+        .data;
+    expect((await statuses()).map((s) => [s.state, s.environment])).toEqual([["waiting", "canary"]]);
+    store.setDeploymentStatus(id, "in_progress", { environment: "canary-eu" });
+    store.setDeploymentStatus(id, "success", { environment: "canary-eu" });
+    expect((await statuses()).map((s) => [s.state, s.environment])).toEqual([
+      ["success", "canary-eu"],
+      ["in_progress", "canary-eu"],
+      ["waiting", "canary"],
+    ]);
+    expect((await list({ environment: "canary-eu" })).map((d) => [d.id, d.original_environment])).toEqual([
+      [id, "canary"],
+    ]);
+    expect(() => store.setDeploymentStatus(1, "success")).toThrow(/no deployment/);
+  });
+
+  it("answers 404 for an unknown deployment or one of another repository", async () => {
+    expect(await call("GET", "/repos/acme/deploys/deployments/999999/statuses")).toMatchObject({
+      status: 404,
+      body: { message: "Not Found" },
+    });
+    const elsewhere = deploy("production").deployment?.id;
+    expect((await call("GET", `/repos/acme/deploys/deployments/${elsewhere}/statuses`)).status).toBe(404);
+    expect((await call("GET", `/repos/acme/shop/deployments/${elsewhere}/statuses`)).status).toBe(200);
+  });
+
+  it("needs deployments:read: 403 Resource not accessible by integration", async () => {
+    const { store } = standIn;
+    const installation = store.addInstallation({
+      account: "initech",
+      permissions: { metadata: "read", pull_requests: "read" },
+    });
+    const site = store.addRepo({ owner: "initech", name: "site" });
+    const past = store.addDeployment(site.fullName, {
+      environment: "production",
+      sha: site.branches.get("main")?.oid ?? "",
+      ref: "main",
+      creator: "maya",
+    });
+    const narrow = await installationToken(standIn, installation.id);
+    for (const path of [
+      "/repos/initech/site/deployments",
+      `/repos/initech/site/deployments/${past.id}/statuses`,
+    ]) {
+      expect(await call("GET", path, undefined, narrow)).toMatchObject({
+        status: 403,
+        body: { message: "Resource not accessible by integration" },
+      });
+    }
+    // deployments:read (a write grant includes it) is enough.
+    expect((await call("GET", "/repos/acme/deploys/deployments")).status).toBe(200);
+  });
+});
+
+describe("GET …/compare/{basehead}", () => {
+  let graph: Repo;
+  const compare = async (basehead: string, query: Record<string, number> = {}) => {
+    const response = await gh.rest.repos.compareCommitsWithBasehead({
+      owner: "acme",
+      repo: "graph",
+      basehead,
+      ...query,
+    });
+    return { data: response.data as Answer, link: response.headers.link };
+  };
+  const push = (branch: string, message: string) =>
+    standIn.store.commitToBranch(graph.fullName, {
+      branch,
+      files: { [`${branch}.txt`]: message },
+      message,
+      author: "alice",
+    });
+  const main = () => graph.branches.get("main")?.oid ?? "";
+  const shas = (data: Answer) => data.commits.map((c: Answer) => c.sha);
+
+  beforeAll(() => {
+    graph = standIn.store.addRepo({ owner: "acme", name: "graph", files: { "README.md": "# graph\n" } });
+  });
+
+  it("identical: a ref against itself, in GitHub's commit-comparison shape", async () => {
+    const root = main();
+    const { data } = await compare("main...main");
+    const web = `${standIn.url}/acme/graph`;
+    expect(data).toMatchObject({
+      url: `${standIn.baseUrl}/repos/acme/graph/compare/main...main`,
+      html_url: `${web}/compare/main...main`,
+      permalink_url: `${web}/compare/acme:${root.slice(0, 7)}...acme:${root.slice(0, 7)}`,
+      diff_url: `${web}/compare/main...main.diff`,
+      patch_url: `${web}/compare/main...main.patch`,
+      status: "identical",
+      ahead_by: 0,
+      behind_by: 0,
+      total_commits: 0,
+      commits: [],
+      base_commit: { sha: root, commit: { message: "Initial commit" }, parents: [] },
+      merge_base_commit: { sha: root },
+    });
+    expect(data.files).toBeUndefined();
+    expect((await compare(`${root}...${root.slice(0, 7)}`)).data.status).toBe("identical");
+  });
+
+  it("ahead, behind and diverged across commitToBranch pushes", async () => {
+    const root = main();
+    const first = push("topic", "one");
+    const second = push("topic", "two");
+    const ahead = (await compare("main...topic")).data;
+    expect(ahead).toMatchObject({ status: "ahead", ahead_by: 2, behind_by: 0, total_commits: 2 });
+    expect(shas(ahead)).toEqual([first.after, second.after]);
+    // Each commit as GET …/pulls/{n}/commits renders it.
+    expect(ahead.commits[1]).toMatchObject({
+      sha: second.after,
+      node_id: expect.any(String),
+      url: `${standIn.baseUrl}/repos/acme/graph/commits/${second.after}`,
+      html_url: `${standIn.url}/acme/graph/commit/${second.after}`,
+      commit: { message: "two", author: { name: "alice" }, verification: { verified: false } },
+      author: { login: "alice" },
+      parents: [{ sha: first.after }],
+    });
+    expect(ahead.merge_base_commit.sha).toBe(root);
+
+    const behind = (await compare("topic...main")).data;
+    expect(behind).toMatchObject({
+      status: "behind",
+      ahead_by: 0,
+      behind_by: 2,
+      total_commits: 0,
+      commits: [],
+    });
+    expect(behind.base_commit.sha).toBe(second.after);
+
+    const onMain = push("main", "hotfix");
+    const diverged = (await compare("main...refs/heads/topic")).data;
+    expect(diverged).toMatchObject({ status: "diverged", ahead_by: 2, behind_by: 1, total_commits: 2 });
+    expect(diverged.merge_base_commit.sha).toBe(root);
+    expect(diverged.base_commit.sha).toBe(onMain.after);
+    expect(shas((await compare(`topic...${onMain.after}`)).data)).toEqual([onMain.after]);
+  });
+
+  it("walks both parents of a mergePull merge commit", async () => {
+    const { store } = standIn;
+    const before = main();
+    const pr = store.addPullRequest(graph.fullName, {
+      title: "Feature",
+      author: "alice",
+      head: "feature",
+      commits: [
+        { message: "f1", author: "alice" },
+        { message: "f2", author: "alice" },
+      ],
+    });
+    const merge = store.mergePull(pr, { by: "maya", method: "merge" });
+    const all = (await compare(`${before}...main`)).data;
+    expect(all).toMatchObject({ status: "ahead", ahead_by: 3, total_commits: 3 });
+    expect(shas(all)).toEqual([...pr.commits.map((c) => c.sha), merge]);
+    expect(all.commits[2].parents.map((p: Answer) => p.sha)).toEqual([before, pr.head.sha]);
+    // The PR's head is now an ancestor of main: only the merge commit is new.
+    expect(shas((await compare(`${pr.head.sha}...main`)).data)).toEqual([merge]);
+    expect((await compare("main...feature")).data).toMatchObject({
+      status: "behind",
+      behind_by: 1,
+      ahead_by: 0,
+    });
+    // The topic branch (from the first test) still diverges from main, now by more.
+    expect((await compare("topic...main")).data).toMatchObject({
+      status: "diverged",
+      ahead_by: 4,
+      behind_by: 2,
+    });
+  });
+
+  it("squash and rebase merges: new commits on main, the PR's own commits left behind", async () => {
+    const { store } = standIn;
+    const beforeSquash = main();
+    const squashed = store.addPullRequest(graph.fullName, {
+      title: "Squash me",
+      author: "alice",
+      head: "squashy",
+    });
+    const squash = store.mergePull(squashed, { by: "maya", method: "squash" });
+    const afterSquash = (await compare("squashy...main")).data;
+    expect(afterSquash).toMatchObject({ status: "diverged", ahead_by: 1, behind_by: 1 });
+    expect(shas(afterSquash)).toEqual([squash]);
+    expect(afterSquash.merge_base_commit.sha).toBe(beforeSquash);
+
+    const rebased = store.addPullRequest(graph.fullName, {
+      title: "Rebase me",
+      author: "alice",
+      head: "rebasy",
+      commits: [1, 2, 3].map((n) => ({ message: `r${n}`, author: "alice" })),
+    });
+    store.mergePull(rebased, { by: "maya", method: "rebase" });
+    const copies = (await compare(`${squash}...main`)).data;
+    expect(copies).toMatchObject({ status: "ahead", ahead_by: 3 });
+    expect(shas(copies)).toEqual(rebased.mergeCommits);
+    expect(copies.commits.map((c: Answer) => c.commit.message)).toEqual(["r1", "r2", "r3"]);
+    expect((await compare("rebasy...main")).data).toMatchObject({
+      status: "diverged",
+      ahead_by: 3,
+      behind_by: 3,
+    });
+  });
+
+  it("lists at most 250 commits while total_commits counts all; per_page and page paginate them", async () => {
+    const base = main();
+    let last = "";
+    for (let i = 0; i < 260; i += 1) last = push("long", `c${i}`).after;
+    const capped = (await compare(`${base}...long`)).data;
+    expect(capped).toMatchObject({ status: "ahead", ahead_by: 260, total_commits: 260 });
+    expect(capped.commits).toHaveLength(250);
+    expect(capped.commits[0].commit.message).toBe("c0");
+    const page = await compare(`${base}...long`, { per_page: 100, page: 3 });
+    expect(page.data.commits.map((c: Answer) => c.commit.message)).toEqual(
+      Array.from({ length: 60 }, (_, i) => `c${200 + i}`),
+    );
+    expect(page.data.commits.at(-1).sha).toBe(last);
+    expect(page.data.total_commits).toBe(260);
+    expect(page.link).toContain(`/repositories/${graph.id}/compare/`);
+    expect(page.link).toContain('rel="prev"');
+  });
+
+  it("answers 404 Not Found for an unknown ref or a basehead without three dots", async () => {
+    for (const basehead of [
+      "main...nope",
+      "nope...main",
+      "main..topic",
+      "main",
+      `main...${"0".repeat(40)}`,
+    ]) {
+      expect(await call("GET", `/repos/acme/graph/compare/${basehead}`)).toMatchObject({
+        status: 404,
+        body: { message: "Not Found" },
+      });
+    }
+  });
+
+  it("needs contents:read: 403 Resource not accessible by integration", async () => {
+    const { store } = standIn;
+    const site = store.findRepo("initech/site") ?? store.addRepo({ owner: "initech", name: "site" });
+    const narrow = await installationToken(standIn, site.installationId ?? 0);
+    expect(await call("GET", "/repos/initech/site/compare/main...main", undefined, narrow)).toMatchObject({
+      status: 403,
+      body: { message: "Resource not accessible by integration" },
+    });
+  });
+});

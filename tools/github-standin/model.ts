@@ -378,6 +378,47 @@ export interface DeploymentRecord {
   updatedAt: string;
 }
 
+export type DeploymentState =
+  | "error"
+  | "failure"
+  | "inactive"
+  | "in_progress"
+  | "queued"
+  | "pending"
+  | "success"
+  | "waiting";
+
+/**
+ * One status of a deployment (REST `…/deployments/{id}/statuses`), oldest first in the store. A deployment
+ * GitHub Actions makes for an environment with a custom protection rule starts `waiting`.
+ */
+export interface DeploymentStatusRecord {
+  id: number;
+  deploymentId: number;
+  repo: string;
+  state: DeploymentState;
+  creator: string;
+  environment: string;
+  description: string;
+  targetUrl: string;
+  /** REST `performed_via_github_app`. */
+  viaAppId: number | null;
+  createdAt: string;
+}
+
+/** `store.addDeployment`: a past deployment recorded without the protection flow. */
+export interface DeploymentSpec {
+  environment: string;
+  sha: string;
+  ref: string;
+  creator: string;
+  /** The status it ends with; default "success". */
+  state?: DeploymentState;
+  task?: string;
+  description?: string;
+  productionEnvironment?: boolean;
+}
+
 /** What the protection rule's app posted to `…/actions/runs/{run_id}/deployment_protection_rule`. */
 export interface DeploymentReviewRecord {
   repo: string;

@@ -25,6 +25,9 @@ import type {
   DeploymentRecord,
   DeploymentRequestSpec,
   DeploymentReviewRecord,
+  DeploymentSpec,
+  DeploymentState,
+  DeploymentStatusRecord,
   FileChange,
   FileSpec,
   GitIdentity,
@@ -99,6 +102,8 @@ export class Store {
   /** Every commit by "owner/name@sha" (lowercase repo name), wherever it was made. */
   readonly commits = new Map<string, CommitRecord>();
   readonly deployments: DeploymentRecord[] = [];
+  /** Every deployment status, oldest first (`deploymentStatusesOf` picks one deployment's). */
+  readonly deploymentStatuses: DeploymentStatusRecord[] = [];
   /** Custom deployment protection rules waiting on (or answered by) an app, one per run and environment. */
   readonly deploymentRequests: DeploymentProtectionRequest[] = [];
   /** Every answer posted to `…/actions/runs/{run_id}/deployment_protection_rule`, oldest first. */
@@ -790,6 +795,113 @@ export class Store {
   }
 
   /**
+   * A branch name (`refs/heads/…` allowed), a full commit id or an abbreviated one (at least 7 hex digits,
+   * unambiguous) → the commit, as `GET …/compare/{basehead}` resolves each side; undefined when unknown.
+   */
+  resolveCommit(repo: Repo, ref: string): CommitRecord | undefined {
+    const branch = repo.branches.get(ref.replace(/^refs\/heads\//, ""));
+    if (branch) return this.findCommit(repo, branch.oid);
+    if (!/^[0-9a-f]{7,40}$/i.test(ref)) return undefined;
+    if (ref.length === 40) return this.findCommit(repo, ref);
+    const prefix = `${repo.fullName.toLowerCase()}@${ref.toLowerCase()}`;
+    const found = [...this.commits.entries()].filter(([key]) => key.startsWith(prefix));
+    return found.length === 1 ? found[0]?.[1] : undefined;
+  }
+
+  /** `sha` and every commit reachable from it through `parents` (merge commits' both sides included). */
+  ancestors(repo: Repo, sha: string): Set<string> {
+    const seen = new Set<string>();
+    const queue = [sha.toLowerCase()];
+    while (queue.length > 0) {
+      const next = queue.pop() ?? "";
+      if (seen.has(next)) continue;
+      seen.add(next);
+      for (const parent of this.findCommit(repo, next)?.parents ?? []) queue.push(parent.toLowerCase());
+    }
+    return seen;
+  }
+
+  /**
+   * `git`'s view of BASE...HEAD over the store's commit graph: the commits reachable from head and not from
+   * base (parents before children, then oldest committer date first), how far each side is ahead, and the
+   * merge base (a best common ancestor). undefined when the two histories share no commit.
+   */
+  compareCommits(
+    repo: Repo,
+    base: string,
+    head: string,
+  ):
+    | {
+        status: "ahead" | "behind" | "identical" | "diverged";
+        aheadBy: number;
+        behindBy: number;
+        commits: CommitRecord[];
+        mergeBase: CommitRecord;
+      }
+    | undefined {
+    const fromBase = this.ancestors(repo, base);
+    const fromHead = this.ancestors(repo, head);
+    const common = [...fromHead].filter((sha) => fromBase.has(sha));
+    // A best common ancestor: one that is not an ancestor of another common ancestor.
+    const dominated = new Set<string>();
+    for (const sha of common) {
+      if (dominated.has(sha)) continue;
+      const queue = [...(this.findCommit(repo, sha)?.parents ?? [])].map((p) => p.toLowerCase());
+      while (queue.length > 0) {
+        const next = queue.pop() ?? "";
+        if (dominated.has(next)) continue;
+        dominated.add(next);
+        for (const parent of this.findCommit(repo, next)?.parents ?? []) queue.push(parent.toLowerCase());
+      }
+    }
+    const best = common.find((sha) => !dominated.has(sha));
+    const mergeBase = best ? this.findCommit(repo, best) : undefined;
+    if (!mergeBase) return undefined;
+    const only = [...fromHead].filter((sha) => !fromBase.has(sha));
+    const commits = this.topologicalOrder(repo, only);
+    const behindBy = [...fromBase].filter((sha) => !fromHead.has(sha)).length;
+    const aheadBy = commits.length;
+    const status =
+      aheadBy === 0 && behindBy === 0
+        ? "identical"
+        : behindBy === 0
+          ? "ahead"
+          : aheadBy === 0
+            ? "behind"
+            : "diverged";
+    return { status, aheadBy, behindBy, commits, mergeBase };
+  }
+
+  /** The commits, parents before children, and among those ready the oldest committer date first. */
+  private topologicalOrder(repo: Repo, shas: string[]): CommitRecord[] {
+    const wanted = new Set(shas);
+    const records = shas.map((sha) => this.findCommit(repo, sha)).filter((c): c is CommitRecord => !!c);
+    const waiting = new Map(
+      records.map((c) => [c.sha.toLowerCase(), c.parents.filter((p) => wanted.has(p.toLowerCase())).length]),
+    );
+    const children = new Map<string, CommitRecord[]>();
+    for (const c of records) {
+      for (const parent of c.parents) {
+        const key = parent.toLowerCase();
+        if (wanted.has(key)) children.set(key, [...(children.get(key) ?? []), c]);
+      }
+    }
+    const ready = records.filter((c) => waiting.get(c.sha.toLowerCase()) === 0);
+    const out: CommitRecord[] = [];
+    while (ready.length > 0) {
+      ready.sort((a, b) => Date.parse(a.committer.date) - Date.parse(b.committer.date));
+      const next = ready.shift() as CommitRecord;
+      out.push(next);
+      for (const child of children.get(next.sha.toLowerCase()) ?? []) {
+        const left = (waiting.get(child.sha.toLowerCase()) ?? 0) - 1;
+        waiting.set(child.sha.toLowerCase(), left);
+        if (left === 0) ready.push(child);
+      }
+    }
+    return out;
+  }
+
+  /**
    * The PRs GitHub associates with a commit (REST `GET …/commits/{sha}/pulls`, GraphQL
    * `associatedPullRequests`): for a commit on the default branch, the merged PR that introduced it;
    * otherwise the open and merged PRs that contain it.
@@ -846,24 +958,9 @@ export class Store {
     const at = this.now();
     let deployment: DeploymentRecord | null = null;
     if (spec.deployment !== false) {
-      deployment = {
-        id: this.nextWideId(),
-        repo: repo.fullName,
-        sha: spec.sha,
-        ref: spec.ref,
-        task: spec.task ?? "deploy",
-        environment: spec.environment,
-        originalEnvironment: spec.environment,
-        description: spec.description ?? null,
-        creator: spec.creator,
-        payload: {},
-        productionEnvironment: spec.productionEnvironment ?? spec.environment === "production",
-        transientEnvironment: false,
-        viaAppId: this.appBySlug("github-actions")?.id ?? null,
-        createdAt: at,
-        updatedAt: at,
-      };
-      this.deployments.push(deployment);
+      deployment = this.recordDeployment(repo, spec, at);
+      // Actions deployments to an environment with a protection rule wait for it.
+      this.setDeploymentStatus(deployment.id, "waiting", { at });
     }
     const request: DeploymentProtectionRequest = {
       repo: repo.fullName,
@@ -889,6 +986,88 @@ export class Store {
         return store.deploymentCallbackUrl(request);
       },
     };
+  }
+
+  private recordDeployment(
+    repo: Repo,
+    spec: Omit<DeploymentSpec, "state"> & { productionEnvironment?: boolean },
+    at: string,
+  ): DeploymentRecord {
+    this.account(spec.creator);
+    const deployment: DeploymentRecord = {
+      id: this.nextWideId(),
+      repo: repo.fullName,
+      sha: spec.sha,
+      ref: spec.ref,
+      task: spec.task ?? "deploy",
+      environment: spec.environment,
+      originalEnvironment: spec.environment,
+      description: spec.description ?? null,
+      creator: spec.creator,
+      payload: {},
+      productionEnvironment: spec.productionEnvironment ?? spec.environment === "production",
+      transientEnvironment: false,
+      viaAppId: this.appBySlug("github-actions")?.id ?? null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    this.deployments.push(deployment);
+    return deployment;
+  }
+
+  /**
+   * A deployment that already happened, without the protection flow (no run, no request): recorded with
+   * one status, `success` unless `state` says otherwise. For `GET …/deployments` ("what was deployed last").
+   */
+  addDeployment(repoName: string, spec: DeploymentSpec): DeploymentRecord {
+    const repo = this.repo(repoName);
+    const at = this.now();
+    const deployment = this.recordDeployment(repo, spec, at);
+    this.setDeploymentStatus(deployment.id, spec.state ?? "success", { at });
+    return deployment;
+  }
+
+  /**
+   * Appends a status to a deployment, as `POST …/deployments/{id}/statuses` does: the creator defaults to
+   * the deployment's creator and the environment to its environment; the deployment's `updated_at` moves.
+   */
+  setDeploymentStatus(
+    deploymentId: number,
+    state: DeploymentState,
+    options: {
+      environment?: string;
+      creator?: string;
+      description?: string;
+      targetUrl?: string;
+      at?: string;
+    } = {},
+  ): DeploymentStatusRecord {
+    const deployment = this.deployments.find((d) => d.id === deploymentId);
+    if (!deployment) throw new Error(`stand-in: no deployment ${deploymentId}`);
+    const creator = options.creator ?? deployment.creator;
+    this.account(creator);
+    const at = options.at ?? this.now();
+    const status: DeploymentStatusRecord = {
+      id: this.nextWideId(),
+      deploymentId,
+      repo: deployment.repo,
+      state,
+      creator,
+      environment: options.environment ?? deployment.environment,
+      description: options.description ?? "",
+      targetUrl: options.targetUrl ?? "",
+      viaAppId: deployment.viaAppId,
+      createdAt: at,
+    };
+    if (options.environment !== undefined) deployment.environment = options.environment;
+    deployment.updatedAt = at;
+    this.deploymentStatuses.push(status);
+    return status;
+  }
+
+  /** One deployment's statuses, oldest first. */
+  deploymentStatusesOf(deploymentId: number): DeploymentStatusRecord[] {
+    return this.deploymentStatuses.filter((s) => s.deploymentId === deploymentId);
   }
 
   deploymentCallbackUrl(request: DeploymentProtectionRequest): string {

@@ -12,7 +12,7 @@ import {
   notFound,
   type Reply,
 } from "../http.js";
-import type { App, PullRequestRecord, Repo, RulesetRecord, Store } from "../store.js";
+import type { App, DeploymentRecord, PullRequestRecord, Repo, RulesetRecord, Store } from "../store.js";
 import { createCheckRun, updateCheckRun } from "./checks.js";
 import { paginate } from "./pagination.js";
 import { type Compiled, compile, type Match, match } from "./router.js";
@@ -584,6 +584,83 @@ repoRoute("POST", "/actions/runs/:run_id/deployment_protection_rule", "deploymen
   ctx.store.deploymentReviews.push(review);
   if (review.state) request.state = review.state;
   return { status: 204 };
+});
+
+// ---- deployments and their statuses ----
+
+/** Newest first, filtered by `sha`, `ref`, `task` and `environment` as GitHub's list is. */
+repoRoute("GET", "/deployments", "deployments:read", (ctx) => {
+  const query = ctx.request.query;
+  // Commit ids and environment names compare without case (GitHub's environments are case-insensitive).
+  const filters: [string, (d: DeploymentRecord) => string, boolean][] = [
+    ["sha", (d) => d.sha, true],
+    ["ref", (d) => d.ref, false],
+    ["task", (d) => d.task, false],
+    ["environment", (d) => d.environment, true],
+  ];
+  const same = (a: string, b: string, anyCase: boolean) =>
+    anyCase ? a.toLowerCase() === b.toLowerCase() : a === b;
+  const deployments = ctx.store.deployments
+    .filter((d) => d.repo === ctx.repo.fullName)
+    .filter((d) =>
+      filters.every(([key, field, anyCase]) => {
+        const wanted = query.get(key);
+        return wanted === null || wanted === "" || same(field(d), wanted, anyCase);
+      }),
+    )
+    .sort((a, b) => b.id - a.id);
+  return listReply(ctx, deployments, "/deployments", (d) => shape.deployment(ctx.store, d));
+});
+
+repoRoute("GET", "/deployments/:deployment_id/statuses", "deployments:read", (ctx) => {
+  const id = idParam(ctx, "deployment_id");
+  const deployment = ctx.store.deployments.find((d) => d.id === id && d.repo === ctx.repo.fullName);
+  if (!deployment) throw notFound();
+  const newestFirst = [...ctx.store.deploymentStatusesOf(id)].sort((a, b) => b.id - a.id);
+  return listReply(ctx, newestFirst, `/deployments/${id}/statuses`, (s) =>
+    shape.deploymentStatus(ctx.store, s),
+  );
+});
+
+// ---- comparing commits ----
+
+/** GitHub lists at most 250 commits of a comparison unless the request paginates them. */
+export const MAX_COMPARE_COMMITS = 250;
+
+/**
+ * `BASE...HEAD`, each a branch or a (possibly abbreviated) commit id: the commits reachable from HEAD and
+ * not from BASE, oldest first, over the store's commit graph. Unknown refs are 404, unrelated histories 404.
+ */
+repoRoute("GET", "/compare/*basehead", "contents:read", (ctx) => {
+  const basehead = ctx.params.basehead ?? "";
+  const split = basehead.indexOf("...");
+  if (split <= 0) throw notFound();
+  const baseRef = basehead.slice(0, split);
+  const headRef = basehead.slice(split + 3);
+  const base = ctx.store.resolveCommit(ctx.repo, baseRef);
+  const head = ctx.store.resolveCommit(ctx.repo, headRef);
+  if (!base || !head) throw notFound();
+  const result = ctx.store.compareCommits(ctx.repo, base.sha, head.sha);
+  if (!result) throw new HttpError(404, `No common ancestor between ${baseRef} and ${headRef}.`);
+  const query = ctx.request.query;
+  let commits = result.commits.slice(0, MAX_COMPARE_COMMITS);
+  let headers: Record<string, string> | undefined;
+  if (query.has("page") || query.has("per_page")) {
+    const linkBase = `${ctx.store.urls.api}/repositories/${ctx.repo.id}/compare/${basehead}`;
+    const page = paginate(result.commits, query, linkBase);
+    commits = page.items;
+    if (page.link) headers = { link: page.link };
+  }
+  return ok(
+    shape.comparison(ctx.store, ctx.repo, basehead, {
+      ...result,
+      base,
+      head,
+      totalCommits: result.aheadBy,
+      commits,
+    }),
+    headers,
+  );
 });
 
 // ---- branch protection and rulesets ----

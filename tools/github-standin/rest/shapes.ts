@@ -11,6 +11,7 @@ import type {
   CheckSuiteRecord,
   CommitRecord,
   DeploymentRecord,
+  DeploymentStatusRecord,
   FileChange,
   Installation,
   IssueCommentRecord,
@@ -756,6 +757,65 @@ export function deployment(store: Store, d: DeploymentRecord): Json {
     transient_environment: d.transientEnvironment,
     production_environment: d.productionEnvironment,
     performed_via_github_app: appOf(store, d.viaAppId),
+  };
+}
+
+/** An item of `GET …/deployments/{id}/statuses`. */
+export function deploymentStatus(store: Store, s: DeploymentStatusRecord): Json {
+  const api = `${store.urls.api}/repos/${s.repo}`;
+  return {
+    url: `${api}/deployments/${s.deploymentId}/statuses/${s.id}`,
+    id: s.id,
+    node_id: nodeId("DeploymentStatus", s.id),
+    state: s.state,
+    creator: simpleUser(store, s.creator),
+    description: s.description,
+    environment: s.environment,
+    target_url: s.targetUrl,
+    created_at: s.createdAt,
+    updated_at: s.createdAt,
+    deployment_url: `${api}/deployments/${s.deploymentId}`,
+    repository_url: api,
+    environment_url: "",
+    log_url: s.targetUrl,
+    performed_via_github_app: appOf(store, s.viaAppId),
+  };
+}
+
+/**
+ * `GET …/compare/{basehead}` as GitHub's `commit-comparison`. `files` is left out: the store keeps file
+ * contents only at branch heads, so it cannot tell a comparison's diff (the schema makes `files` optional).
+ */
+export function comparison(
+  store: Store,
+  repo: Repo,
+  basehead: string,
+  result: {
+    status: string;
+    aheadBy: number;
+    behindBy: number;
+    base: CommitRecord;
+    head: CommitRecord;
+    mergeBase: CommitRecord;
+    totalCommits: number;
+    commits: CommitRecord[];
+  },
+): Json {
+  const web = `${store.urls.web}/${repo.fullName}`;
+  const short = (c: CommitRecord) => `${repo.owner}:${c.sha.slice(0, 7)}`;
+  return {
+    url: `${store.urls.api}/repos/${repo.fullName}/compare/${basehead}`,
+    html_url: `${web}/compare/${basehead}`,
+    permalink_url: `${web}/compare/${short(result.base)}...${short(result.head)}`,
+    diff_url: `${web}/compare/${basehead}.diff`,
+    patch_url: `${web}/compare/${basehead}.patch`,
+    base_commit: commit(store, repo.fullName, result.base),
+    merge_base_commit: commit(store, repo.fullName, result.mergeBase),
+    status: result.status,
+    ahead_by: result.aheadBy,
+    behind_by: result.behindBy,
+    total_commits: result.totalCommits,
+    commits: result.commits.map((c) => commit(store, repo.fullName, c)),
   };
 }
 
