@@ -23,10 +23,12 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { parse } from "yaml";
+import { enforcementProblems } from "../src/engine/enforcement.js";
 import { evaluate } from "../src/engine/evaluate.js";
 import { scenarioFacts, scenarioSchema } from "../src/facts/scenario.js";
 import { defaultPolicy, formatPolicyError, loadPolicy } from "../src/policy/index.js";
 import type { Policy } from "../src/policy/model.js";
+import { renderEnforcement } from "../src/report/enforcement.js";
 import { type CheckRunOutput, renderDecision, renderFailure } from "../src/report/render.js";
 import { sharedHeadOutput } from "../src/report/shared-head.js";
 import { REPRESENTATIVE } from "../test/report/decisions.js";
@@ -153,6 +155,35 @@ export async function representativeCases(): Promise<Case[]> {
   }
   for (const [name, decide] of Object.entries(REPRESENTATIVE))
     cases.push({ name, output: renderDecision(decide()) });
+  // The self-check's section at the end of a run, on a branch nothing really protects.
+  const [first] = Object.values(REPRESENTATIVE);
+  if (first)
+    cases.push({
+      name: "gate-not-enforced",
+      output: renderDecision(
+        first(),
+        renderEnforcement(
+          enforcementProblems({
+            branch: "main",
+            appId: 1,
+            appSlug: "agent-policy",
+            protection: {
+              required_status_checks: {
+                contexts: ["agent-policy"],
+                checks: [{ context: "agent-policy", app_id: null }],
+              },
+              required_pull_request_reviews: {
+                dismiss_stale_reviews: false,
+                require_last_push_approval: false,
+                bypass_pull_request_allowances: { apps: [{ id: 7, slug: "renovate", name: "Renovate" }] },
+              },
+            },
+            rules: [],
+            rulesets: {},
+          }),
+        ),
+      ),
+    });
   cases.push({
     name: "fail-closed",
     output: renderFailure("Invalid agent-policy configuration", [

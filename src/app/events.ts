@@ -69,6 +69,7 @@ const schemas = {
   }),
   issue_comment: Base.extend({
     issue: z.object({ number: Num, pull_request: z.object({ html_url: z.string() }).nullable().optional() }),
+    comment: z.object({ performed_via_github_app: AppRef }).optional(),
   }),
   check_run: Base.extend({
     check_run: z.object({
@@ -162,8 +163,11 @@ export function intentsFor(
       ];
     }
     case "issue_comment": {
-      const { issue } = p as z.infer<typeof schemas.issue_comment>;
+      const { issue, comment } = p as z.infer<typeof schemas.issue_comment>;
       if (!issue.pull_request) return [{ kind: "ignore", reason: "comment on an issue, not a pull request" }];
+      // Our own comments (explanations, override answers) change nothing: re-evaluating on them could loop.
+      if (comment?.performed_via_github_app?.id === ownAppId)
+        return [{ kind: "ignore", reason: "our own comment" }];
       return [
         { kind: "evaluate", where, target: pr(issue.number), hint: { htmlUrl: issue.pull_request.html_url } },
       ];
@@ -265,12 +269,17 @@ export function callbackRun(url: string, where: { owner: string; repo: string })
   } catch {
     return null;
   }
-  const m = /\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/([1-9][0-9]{0,15})\/deployment_protection_rule$/.exec(
+  const m = /\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/([1-9][0-9]{0,14})\/deployment_protection_rule$/.exec(
     path,
   );
   if (!m) return null;
-  const same = (a: string | undefined, b: string) =>
-    decodeURIComponent(a ?? "").toLowerCase() === b.toLowerCase();
+  const same = (a: string | undefined, b: string) => {
+    try {
+      return decodeURIComponent(a ?? "").toLowerCase() === b.toLowerCase();
+    } catch {
+      return false; // a malformed escape names nothing
+    }
+  };
   return same(m[1], where.owner) && same(m[2], where.repo) ? Number(m[3]) : null;
 }
 

@@ -9,7 +9,13 @@
 import type { ProbotOctokit } from "probot";
 import type { AuditLog, AuditScope, CheckWrite, DecisionOutcome } from "../audit/log.js";
 import { type EnforcementFacts, enforcementProblems } from "../engine/enforcement.js";
-import { type CheckTarget, type ExistingRun, findOwnCheckRun, writeCheckRun } from "../github/checks.js";
+import {
+  type CheckTarget,
+  type ExistingRun,
+  type FirstReport,
+  findOwnCheckRun,
+  writeCheckRun,
+} from "../github/checks.js";
 import { errorReason, performActions } from "../github/enforce.js";
 import type { Gathered, PeopleCaches, PrTarget } from "../github/gather.js";
 import { type Fault, hasPassingGap, transient } from "../github/gather-errors.js";
@@ -176,9 +182,12 @@ export async function evaluatePullRequest(
     }
   }
   // Each override command is answered once: accepted for this head, or refused and why.
-  const toAnswer = req.mergeGroupSha
-    ? []
-    : unanswered(decision.overrideAnswers, gathered.facts.comments, await env.appSlug());
+  // Unless every comment was read: an answer beyond those read would be posted again and again.
+  const allComments = gathered.facts.counts.comments.fetched >= gathered.facts.counts.comments.reported;
+  const toAnswer =
+    req.mergeGroupSha || !allComments
+      ? []
+      : unanswered(decision.overrideAnswers, gathered.facts.overrideRecords ?? {});
   for (const r of await answerOverrides(octokit, target, toAnswer, sha)) {
     env.metrics.inc("agent_policy_overrides_total", {
       outcome: r.kind === "override_accepted" ? "accepted" : "refused",
@@ -276,8 +285,10 @@ async function writeVerdict(
     const existing = await findOwnRun(octokit, target, sha, env.appId);
     return landCheck(octokit, checkTarget(target, sha, detailsUrl), existing, present(own));
   }
-  if (gathered.sharedHead.length === 0)
-    return landCheck(octokit, checkTarget(target, sha, detailsUrl), gathered.ownCheckRun, present(own));
+  if (gathered.sharedHead.length === 0) {
+    const where = { ...checkTarget(target, sha, detailsUrl), report: firstReport(gathered) };
+    return landCheck(octokit, where, gathered.ownCheckRun, present(own));
+  }
   const prs = await headPrs(
     octokit,
     target,
@@ -396,6 +407,15 @@ async function headShaOf(octokit: Octokit, t: PrTarget): Promise<string> {
   if (typeof sha !== "string" || !/^[0-9a-f]{40}$/.test(sha))
     throw new Error("the pull request's head commit is unknown");
   return sha;
+}
+
+/** What a first report on this head records for break-glass: the newest comment, the force pushes. */
+function firstReport(gathered: Gathered): FirstReport {
+  const { comments, timeline } = gathered.facts;
+  return {
+    newestComment: Math.max(0, ...comments.map((c) => Number(c.id)).filter(Number.isSafeInteger)),
+    forcePushes: timeline.filter((e) => e.kind === "head_ref_force_pushed").length,
+  };
 }
 
 function checkTarget(t: PrTarget, headSha: string, detailsUrl: string): CheckTarget {

@@ -138,7 +138,16 @@ export function evaluate(policy: Policy, facts: PrFacts): Decision {
   decision.nextSteps = nextSteps(decision, blockingFindings, failsOnViolations);
   const overrides = assessOverrides(policy, facts, excluded);
   decision.overrideAnswers = overrides.answers;
-  if (overrides.inForce) applyOverride(decision, overrides.inForce);
+  if (overrides.inForce) {
+    // It covers the head as it was when given, not a promotion step an agent takes after it.
+    const since = Date.parse(overrides.inForce.at);
+    const after = violations.filter((v) => v.at !== undefined && Date.parse(v.at) > since);
+    if (after.length === 0) applyOverride(decision, overrides.inForce);
+    else
+      decision.nextSteps.unshift(
+        `The override by @${overrides.inForce.by} does not cover what was done after it (${[...new Set(after.map((v) => v.kind.replaceAll("_", " ")))].join(", ")}); clear that, or override again.`,
+      );
+  }
   return decision;
 }
 

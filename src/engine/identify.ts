@@ -51,7 +51,9 @@ const CONTRIBUTOR_KEYS = new Set(["co-authored-by", "signed-off-by"]);
 const AI_KEYS = new Set(AI_TRAILER_KEYS.map((k) => k.toLowerCase()));
 /** Footers read per pattern; a body naming more people than this is not an agent's footer. */
 const MAX_FOOTER_MATCHES = 20;
-const RANDOM_SEGMENT = /^[a-z0-9]{6}-/;
+/** Codex's retry segment: six random letters and digits, at least one a digit (`p1njaq-`). */
+const RANDOM_SEGMENT = /^(?=[a-z]{0,5}[0-9])[a-z0-9]{6}-/;
+const SEGMENTED_PREFIX = "codex/";
 /** A platform label counts as added at creation within this long of the PR being opened. */
 const AT_CREATION_MS = 60_000;
 const KIND_WORDS = { agent: "AI coding agent", reviewer: "AI reviewer", bot: "automation bot" } as const;
@@ -510,7 +512,8 @@ function readBranch(found: Findings, ref: string): void {
     // Codex names a task's new attempt `<6 random characters>-codex/…`.
     const afterSegment = RANDOM_SEGMENT.test(lowerRef) ? lowerRef.slice(7) : null;
     for (const { value, entry } of CATALOG_INDEX.branchPrefixes) {
-      const at = lowerRef.startsWith(value) ? "start" : afterSegment?.startsWith(value) ? "segment" : null;
+      const segmented = value === SEGMENTED_PREFIX && afterSegment?.startsWith(value);
+      const at = lowerRef.startsWith(value) ? "start" : segmented ? "segment" : null;
       const account = at ? resolve(undefined, entry, policy) : null;
       if (!account) continue;
       found.involve(account, "weak");

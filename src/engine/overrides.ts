@@ -3,10 +3,12 @@
  * head, and only it. Every override comment gets one answer (accepted, or refused with the reason),
  * which the app posts once; the decision carries the override in force, if any.
  *
- * Which head a comment was given for is told by time: it counts only when written after this app
- * first reported on the current head (`facts.headReportedAt`, the start of its earliest check run
- * there, which nobody else can write). A push makes a new head with no report yet, so it ends the
- * override; a comment typed while a push was arriving counts for neither head (fail closed).
+ * Which head a comment was given for: when first answered, the current head, provided the comment
+ * is newer than the newest comment when this app first reported on that head for this PR
+ * (`facts.overrideAfter`, kept in its own check run, which nobody else can write) and than any
+ * force push; the answer then
+ * records the head, and the override holds for that head only (`facts.overrideRecords`). A push
+ * makes a new head, so it ends the override.
  */
 import type { Actor, Comment, PrFacts } from "../facts/model.js";
 import type { Policy } from "../policy/model.js";
@@ -58,10 +60,20 @@ export function assessOverrides(
 ): OverrideAssessment {
   const answers: OverrideAnswer[] = [];
   let inForce: OverrideInForce | null = null;
+  const records = facts.overrideRecords ?? {};
   for (const comment of facts.comments) {
     if (typeof comment?.body !== "string" || !isOverrideComment(comment.body)) continue;
     const login = comment.author?.login ?? "(unknown)";
-    const refusal = refusalOf(policy, facts, comment, excluded);
+    const record = records[comment.id];
+    // Answered before: it holds for the head it was accepted on, and for no other.
+    const refusal =
+      record === undefined
+        ? refusalOf(policy, facts, comment, excluded)
+        : record === "refused"
+          ? "it was refused when it was posted (see the reply)"
+          : record !== facts.head.sha
+            ? `it was given for ${record.slice(0, 7)}, and the head is now ${facts.head.sha.slice(0, 7)}`
+            : null;
     const reason = refusal ?? reasonOf(comment.body);
     answers.push({ commentId: comment.id, login, at: comment.createdAt, accepted: refusal === null, reason });
     if (refusal === null && (!inForce || Date.parse(comment.createdAt) >= Date.parse(inForce.at)))
@@ -86,14 +98,25 @@ function refusalOf(
   if (comment.lastEditedAt !== null)
     return "the comment was edited; an override must be a new, unedited comment";
   if (reasonOf(comment.body) === "") return "no reason was given: write `/agent-policy override <reason>`";
+  // Who may override is told from the commits, timeline and comments: all of them must be read.
+  const short = (["commits", "timeline", "comments", "reviews"] as const).filter(
+    (k) => facts.counts[k].fetched < facts.counts[k].reported,
+  );
+  if (short.length > 0 || facts.gaps.length > 0)
+    return `agent-policy could not read all of ${short.length > 0 ? `the PR's ${short.join(", ")}` : "the PR"}, so it cannot tell who may override`;
   const login = author.login.toLowerCase();
   if (login === facts.author.login.toLowerCase()) return "the PR's author can never override";
   if (excluded.requesters.has(login)) return "whoever asked the agent for this work can never override";
   if (excluded.contributors.has(login)) return "a contributor to this PR can never override";
-  const eligible = meetsFrom(facts, author.login, policy.overrides.from);
-  if (eligible !== true) return `only those \`overrides.from\` names may override (${eligible})`;
-  const reported = Date.parse(facts.headReportedAt ?? "");
-  if (!(Date.parse(comment.createdAt) > reported))
-    return `it was written before agent-policy reported on the current head ${facts.head.sha.slice(0, 7)}; an override holds for the head it was given on, so comment again to override this one`;
+  // The names in `from` are not repeated here: anyone may post the command, and a reply must not ping them.
+  if (meetsFrom(facts, author.login, policy.overrides.from) !== true)
+    return "only those `overrides.from` names may override";
+  const after = facts.overrideAfter ?? null;
+  const forcePushed = Math.max(
+    0,
+    ...facts.timeline.filter((e) => e.kind === "head_ref_force_pushed").map((e) => Date.parse(e.at) || 0),
+  );
+  if (after === null || !(Number(comment.id) > after) || !(Date.parse(comment.createdAt) > forcePushed))
+    return `it was written before agent-policy reported on the current head ${facts.head.sha.slice(0, 7)} of this PR; an override holds for the head it was given on, so comment again to override this one`;
   return null;
 }

@@ -178,11 +178,16 @@ export interface PrFacts {
   checkRuns: CheckRun[];
   statuses: CommitStatus[];
   /**
-   * When this app first reported on the head commit (the start of its earliest check run there,
-   * which only this app can write); null or absent when it has not yet. Break-glass overrides
-   * count only when written after it, so a push ends them.
+   * The id of the newest comment when this app first reported on the current head for this PR
+   * (kept in its own check run, which only it can write); null or absent when it has not, or the
+   * PR was force-pushed since. Break-glass overrides count only in newer comments, so a push ends them.
    */
-  headReportedAt?: string | null;
+  overrideAfter?: number | null;
+  /**
+   * This app's answers to break-glass comments, by comment id: the head an override was accepted
+   * for, or "refused". Read from its own replies, so an override stays bound to its head.
+   */
+  overrideRecords?: Record<string, string>;
   /** Auto-merge as it stands now; null when off. */
   autoMerge: { enabledBy: Actor | null; at: string } | null;
   /** Repository permission and team memberships of the people the decision may depend on, by login. */

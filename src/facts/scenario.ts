@@ -148,11 +148,14 @@ export const scenarioSchema = z
         )
         .default([]),
       auto_merge: z.strictObject({ by: actor.nullable(), at: when }).nullable().default(null),
-      head_reported_at: z
-        .string()
+      reported_after_comments: z
+        .int()
+        .min(0)
         .nullable()
         .default(null)
-        .describe("When agent-policy first reported on the head; break-glass overrides count only after it."),
+        .describe(
+          "How many of `comments` were there when agent-policy first reported on the head; break-glass overrides count only in later ones. null: it has not reported yet.",
+        ),
       people: z
         .record(
           login,
@@ -351,7 +354,7 @@ export function scenarioFacts(s: Scenario, owner = "acme", repo = "app"): PrFact
       state: s.state,
       creator: s.by === null ? null : toActor(s.by),
     })),
-    headReportedAt: pr.head_reported_at,
+    overrideAfter: pr.reported_after_comments,
     autoMerge,
     people,
     counts: {

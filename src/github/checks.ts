@@ -28,6 +28,8 @@ export interface CheckTarget {
   number: number | null;
   headSha: string;
   detailsUrl: string;
+  /** What this app knows of the PR as it reports (absent: the first report is not recorded). */
+  report?: FirstReport;
 }
 
 /** The part of an existing run this module needs (gather's `OwnCheckRun` fits). */
@@ -48,8 +50,37 @@ export function storedFingerprint(summary: string | null): string | null {
   return summary ? (FP_MARKER.exec(summary)?.[1] ?? null) : null;
 }
 
-function withFingerprint(summary: string, fp: string): string {
-  const marker = `\n\n<!-- agent-policy:fp=${fp} -->`;
+/** PRs whose first report on a head is kept in the run; more are not recorded (their overrides are refused). */
+const MAX_SEEN = 25;
+const SEEN_MARKER = /<!-- agent-policy:seen=([#0-9@~,]*) -->/;
+
+/**
+ * What this app knew when it first reported on the run's head for a PR: the newest comment on
+ * the PR then, and how many force pushes it had seen. Kept in its own run, which nobody else can
+ * write; GitHub's ids and counts need no clock. A break-glass comment counts only when newer.
+ */
+export interface FirstReport {
+  newestComment: number;
+  forcePushes: number;
+}
+
+/** First reports by PR number. A head that was another PR's first has none for this one. */
+export function seenOf(summary: string | null): Record<string, FirstReport> {
+  const list = summary ? (SEEN_MARKER.exec(summary)?.[1] ?? "") : "";
+  const seen: Record<string, FirstReport> = {};
+  for (const item of list.split(",")) {
+    const m = /^#([1-9][0-9]{0,9})@([0-9]{1,20})~([0-9]{1,6})$/.exec(item);
+    if (m?.[1] && m[2] && m[3]) seen[m[1]] = { newestComment: Number(m[2]), forcePushes: Number(m[3]) };
+  }
+  return seen;
+}
+
+function withMarkers(summary: string, fp: string, seen: Record<string, FirstReport>): string {
+  const list = Object.entries(seen)
+    .slice(0, MAX_SEEN)
+    .map(([n, r]) => `#${n}@${r.newestComment}~${r.forcePushes}`)
+    .join(",");
+  const marker = `\n\n<!-- agent-policy:seen=${list} -->\n<!-- agent-policy:fp=${fp} -->`;
   const room = MAX_SUMMARY - marker.length;
   return (summary.length > room ? `${summary.slice(0, room - 1)}…` : summary) + marker;
 }
@@ -61,9 +92,18 @@ export async function writeCheckRun(
   output: CheckRunOutput,
 ): Promise<CheckWritten> {
   const fp = fingerprint(output);
-  if (existing && storedFingerprint(existing.summary) === fp) return { result: "unchanged", id: existing.id };
+  const seen = seenOf(existing?.summary ?? null);
+  const key = target.number === null ? null : String(target.number);
+  const prior = key === null ? undefined : seen[key];
+  // New here, or the PR was force-pushed since (it may have left this head and come back).
+  const report = target.report;
+  const newHere =
+    key !== null && report !== undefined && (prior === undefined || prior.forcePushes < report.forcePushes);
+  if (newHere && key !== null && report) seen[key] = report;
+  if (existing && !newHere && storedFingerprint(existing.summary) === fp)
+    return { result: "unchanged", id: existing.id };
 
-  const summary = withFingerprint(output.summary, fp);
+  const summary = withMarkers(output.summary, fp, seen);
   const [first = [], ...rest] = batches(output.annotations);
   const state =
     output.status === "completed" && output.conclusion

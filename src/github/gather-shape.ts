@@ -179,7 +179,6 @@ const ownRuns = z.object({
                   conclusion: z.string().nullable(),
                   title: z.string().nullable(),
                   summary: z.string().nullable(),
-                  startedAt: z.string().nullable().optional(),
                 })
                 .nullable(),
             ),

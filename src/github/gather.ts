@@ -10,6 +10,7 @@ import type { ProbotOctokit } from "probot";
 import type { z } from "zod";
 import { CHECK_NAME } from "../engine/decision.js";
 import type { PrFacts } from "../facts/model.js";
+import { seenOf } from "./checks.js";
 import {
   asGatherError,
   asGraphqlResponseError,
@@ -49,6 +50,7 @@ import {
   reviewPage,
   timelinePage,
 } from "./gather-shape.js";
+import { overrideRecords } from "./override-replies.js";
 import {
   COMMENTS_PAGE_QUERY,
   COMMITS_PAGE_QUERY,
@@ -236,17 +238,18 @@ function ownCheckRunOf(checks: HeadChecks, appSlug: string): OwnCheckRun | null 
   };
 }
 
-/** When this app's earliest run on the head started: only this app can write its runs. */
-function firstReportOf(checks: HeadChecks, appSlug: string): string | null {
-  const starts = (checks.checkSuites?.nodes ?? [])
-    .filter(notNull)
-    .filter((suite) => suite.app?.slug.toLowerCase() === appSlug.toLowerCase())
-    .flatMap((suite) => suite.checkRuns?.nodes ?? [])
-    .filter(notNull)
-    .filter((run) => run.name === CHECK_NAME)
-    .map((run) => run.startedAt ?? null)
-    .filter((at): at is string => at !== null && !Number.isNaN(Date.parse(at)));
-  return starts.sort((a, b) => Date.parse(a) - Date.parse(b))[0] ?? null;
+/**
+ * The newest comment this app had seen when it first reported on this head for this PR; null
+ * when it has not (a commit another PR showed earlier is new here), or a force push came since.
+ */
+function overrideAfterOf(
+  own: OwnCheckRun | null,
+  number: number,
+  timeline: readonly PrFacts["timeline"][number][],
+): number | null {
+  const report = seenOf(own?.summary ?? null)[String(number)];
+  const forcePushes = timeline.filter((e) => e.kind === "head_ref_force_pushed").length;
+  return report && report.forcePushes === forcePushes ? report.newestComment : null;
 }
 
 export async function readPullRequest(
@@ -344,7 +347,7 @@ export async function readPullRequest(
     timeline: events,
     checkRuns,
     statuses,
-    headReportedAt: firstReportOf(checks.head, opts.appSlug),
+    overrideAfter: overrideAfterOf(ownCheckRunOf(checks.head, opts.appSlug), pr.number, events),
     autoMerge: pr.autoMergeRequest
       ? {
           enabledBy: normalizeActor(pr.autoMergeRequest.enabledBy),
@@ -368,6 +371,7 @@ export async function readPullRequest(
   // What only the REST timeline says (App attribution, Copilot's requester) is read later, and only
   // when it could change the decision (decide.ts, engine/attribution.ts).
 
+  facts.overrideRecords = overrideRecords(facts.comments, opts.appSlug);
   const bot = `${opts.appSlug}[bot]`.toLowerCase();
   const mine = facts.comments.find(
     (c) => c.author.type === "Bot" && c.author.login.toLowerCase() === bot && c.body.includes(COMMENT_MARKER),

@@ -14,17 +14,28 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 /** Answers posted in one evaluation at most: a flood of commands gets the rest on later evaluations. */
 const MAX_ANSWERS = 5;
 
-const marker = (commentId: string) => `<!-- agent-policy:override ${commentId} -->`;
+/** `<!-- agent-policy:override COMMENT_ID HEAD_SHA|refused -->`: what was answered, and for which head. */
+const MARKER = /^<!-- agent-policy:override ([0-9]{1,20}) ([0-9a-f]{40}|refused) -->/;
+const marker = (commentId: string, record: string) => `<!-- agent-policy:override ${commentId} ${record} -->`;
+
+/** This app's answers so far, by comment id: the head an override holds for, or "refused". */
+export function overrideRecords(comments: readonly Comment[], appSlug: string): Record<string, string> {
+  const bot = `${appSlug}[bot]`.toLowerCase();
+  const records: Record<string, string> = {};
+  for (const c of comments) {
+    if (c.author?.type !== "Bot" || c.author.login.toLowerCase() !== bot) continue;
+    const m = MARKER.exec(c.body);
+    if (m?.[1] && m[2]) records[m[1]] ??= m[2];
+  }
+  return records;
+}
 
 /** The override comments this app has not answered yet. */
 export function unanswered(
   answers: readonly OverrideAnswer[],
-  comments: readonly Comment[],
-  appSlug: string,
+  records: Readonly<Record<string, string>>,
 ): OverrideAnswer[] {
-  const bot = `${appSlug}[bot]`.toLowerCase();
-  const ours = comments.filter((c) => c.author.type === "Bot" && c.author.login.toLowerCase() === bot);
-  return answers.filter((a) => !ours.some((c) => c.body.includes(marker(a.commentId))));
+  return answers.filter((a) => records[a.commentId] === undefined);
 }
 
 export function answerBody(answer: OverrideAnswer, headSha: string): string {
@@ -32,7 +43,7 @@ export function answerBody(answer: OverrideAnswer, headSha: string): string {
   const text = answer.accepted
     ? `**Override accepted** for ${headSha.slice(0, 7)}: @${answer.login} takes responsibility for this head (\`${answer.reason.replace(/[`\r\n]/g, " ")}\`). The agent-policy check passes for this commit only; a new push ends the override. This is recorded in the audit log.`
     : `**Override refused** for @${answer.login}: ${answer.reason.replace(/[\r\n]/g, " ")}.`;
-  return `${marker(answer.commentId)}\n${text}`;
+  return `${marker(answer.commentId, answer.accepted ? headSha : "refused")}\n${text}`;
 }
 
 /** Posts the missing answers; one audit record per answer, whether or not it could be posted. */

@@ -132,7 +132,7 @@ fragment OwnRuns on Commit {
     nodes {
       app { slug }
       checkRuns(first: 10, filterBy: { checkName: $checkName }) {
-        nodes { runId: resourcePath name externalId status conclusion title summary startedAt }
+        nodes { runId: resourcePath name externalId status conclusion title summary }
       }
     }
   }

@@ -149,6 +149,7 @@ function overrideLines(d: Decision): string[] {
   if (!o) return [];
   return [
     `> **Overridden** by @${esc(o.by)} at ${esc(o.at)}: ${esc(o.reason)}`,
+    ">",
     `> Without the override: ${ICON[o.without.verdict]} **${VERDICT_WORD[o.without.verdict]}**, ${esc(o.without.title)}. It holds for ${d.headSha.slice(0, 7)} only; a new push ends it.`,
     "",
   ];

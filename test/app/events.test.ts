@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { intentsFor, mergeGroupPr } from "../../src/app/events.js";
+import { callbackRun, intentsFor, mergeGroupPr } from "../../src/app/events.js";
 import { example, HEAD, OWNER, pullRequestEvent, REPO } from "./support/payloads.js";
 
 const OWN_APP = 123;
@@ -36,6 +36,34 @@ describe("intentsFor", () => {
       kind: "evaluate",
       target: { number: onPr.issue.number },
     });
+  });
+
+  it("ignores this app's own comments (explanations, override answers), which would otherwise loop", () => {
+    const ours = example("issue_comment", "created");
+    ours.issue.pull_request = { html_url: `https://github.com/${OWNER}/${REPO}/pull/${ours.issue.number}` };
+    ours.comment.performed_via_github_app = { id: OWN_APP, slug: "agent-policy" };
+    expect(intentsFor("issue_comment", "created", ours, OWN_APP)).toEqual([
+      { kind: "ignore", reason: "our own comment" },
+    ]);
+  });
+
+  it("answers no deployment callback that names another repository, a malformed escape or a run id too large", () => {
+    const base = `https://api.github.com/repos/${OWNER}/${REPO}/actions/runs`;
+    expect(callbackRun(`${base}/42/deployment_protection_rule`, where)).toBe(42);
+    expect(
+      callbackRun(
+        `https://api.github.com/repos/${OWNER}/%E0%A4%A/actions/runs/42/deployment_protection_rule`,
+        where,
+      ),
+    ).toBeNull();
+    expect(
+      callbackRun(
+        `https://api.github.com/repos/${OWNER}/other/actions/runs/42/deployment_protection_rule`,
+        where,
+      ),
+    ).toBeNull();
+    expect(callbackRun(`${base}/9999999999999999/deployment_protection_rule`, where)).toBeNull();
+    expect(callbackRun(`${base}/42/deployment_protection_rule/x`, where)).toBeNull();
   });
 
   it("ignores completed runs of our own app and follows other apps' runs to their PRs", () => {

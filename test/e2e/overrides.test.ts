@@ -74,7 +74,7 @@ describe("break-glass override", () => {
     expect(run?.conclusion).toBe("success");
     expect(run?.output.title).toBe("Overridden by @olga: payments are down, INC-7");
     expect(run?.output.summary).toMatch(
-      /^✅ \*\*Passing\*\*.*\n\n> \*\*Overridden\*\* by @olga at .*: payments are down, INC-7\n> Without the override: .*\*\*Action required\*\*/,
+      /^✅ \*\*Passing\*\*.*\n\n> \*\*Overridden\*\* by @olga at .*: payments are down, INC-7\n>\n> Without the override: .*\*\*Action required\*\*/,
     );
     expect(answers(pr)).toEqual([
       expect.objectContaining({ body: expect.stringContaining("**Override accepted**") }),
@@ -124,10 +124,27 @@ describe("break-glass override", () => {
     expect(replies).toHaveLength(tries.length);
     expect(replies.every((b) => b.includes("**Override refused**"))).toBe(true);
     expect(replies.join("\n")).toMatch(
-      /whoever asked the agent[\s\S]*contributor[\s\S]*agents, bots[\s\S]*agents, bots[\s\S]*through the App `slack-bridge`[\s\S]*no reason was given[\s\S]*@bob: only those `overrides.from` names may override \(not among anyone with admin permission\)/,
+      /whoever asked the agent[\s\S]*contributor[\s\S]*agents, bots[\s\S]*agents, bots[\s\S]*through the App `slack-bridge`[\s\S]*no reason was given[\s\S]*@bob: only those `overrides.from` names may override\./,
     );
     expect(gate.audit.filter((r) => r.kind === "override_refused" && r.pr === pr.number)).toHaveLength(
       tries.length,
     );
+  });
+
+  it("stays with the head it was given on: a commit another PR showed first does not inherit it", async () => {
+    const { store } = gate.standIn;
+    const pr = await devinPr("Fix invoices");
+    // The agent shows its next commit in a throwaway PR first, so the app has reported on it early.
+    const decoy = store.addPullRequest(repo.fullName, { title: "wip", author: DEVIN, head: "devin/wip" });
+    const next = store.addCommit(decoy, { message: "the real change", author: DEVIN });
+    await send("pull_request", payloads.pullRequest(store, repo.fullName, decoy.number, "opened", DEVIN));
+    await comment(pr, "olga", "/agent-policy override invoices are stuck");
+    expect(newestRun(store, { repo: repo.fullName, number: pr.number })?.conclusion).toBe("success");
+    // Fast-forward to the decoy's commit: the override was given for the old head.
+    store.addCommit(pr, { sha: next.sha, message: "the real change", author: DEVIN });
+    await send("pull_request", payloads.pullRequest(store, repo.fullName, pr.number, "synchronize", DEVIN));
+    const run = newestRun(store, { repo: repo.fullName, number: pr.number });
+    expect(run?.headSha).toBe(next.sha);
+    expect(run?.conclusion).toBe("action_required");
   });
 });

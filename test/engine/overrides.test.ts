@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../../src/engine/evaluate.js";
 import type { Comment, PrFacts } from "../../src/facts/model.js";
-import { bot, commit, facts, user } from "../support/facts.js";
+import { bot, commit, facts, HEAD, user } from "../support/facts.js";
 import { testPolicy } from "../support/policy.js";
 
-const REPORTED = "2026-03-01T10:00:00Z";
 const AFTER = "2026-03-01T11:00:00Z";
 
 /** Devin's PR, which the default rules hold for one approval: an override is what passes it. */
@@ -14,7 +13,7 @@ function agentPr(comments: Comment[], extra: Partial<PrFacts> = {}): PrFacts {
     body: "Requested by: @rita",
     commits: [commit({ author: { name: "Cole", email: "cole@example.com", login: "cole" } })],
     comments,
-    headReportedAt: REPORTED,
+    overrideAfter: 0,
     people: { oncall: { permission: "admin" }, dana: { permission: "write" } },
     ...extra,
   });
@@ -54,9 +53,10 @@ describe("break-glass overrides", () => {
   });
 
   it("ends with a new push: a comment from before this app reported on the head does not count", () => {
+    // Comment 121 was there when the app first reported on this head (the newest it had seen: 500).
     const d = evaluate(
       policy,
-      agentPr([say("oncall", "/agent-policy override hotfix", { createdAt: "2026-03-01T09:00:00Z" })]),
+      agentPr([say("oncall", "/agent-policy override hotfix")], { overrideAfter: 500 }),
     );
     expect(d.verdict).not.toBe("success");
     expect(d.overrideAnswers[0]).toMatchObject({
@@ -68,7 +68,7 @@ describe("break-glass overrides", () => {
   it("does not count on a head this app has not reported on yet", () => {
     const d = evaluate(
       policy,
-      agentPr([say("oncall", "/agent-policy override hotfix")], { headReportedAt: null }),
+      agentPr([say("oncall", "/agent-policy override hotfix")], { overrideAfter: null }),
     );
     expect(d.override).toBeNull();
   });
@@ -112,7 +112,7 @@ describe("break-glass overrides", () => {
     [
       "someone not in `from`",
       say("dana", "/agent-policy override trust me"),
-      /only those `overrides.from` names may override \(not among anyone with admin permission\)/,
+      /^only those `overrides.from` names may override$/,
     ],
   ];
   for (const [who, comment, why, extra] of refusals) {
@@ -145,5 +145,58 @@ describe("break-glass overrides", () => {
     );
     expect(d.override).toMatchObject({ reason: "second", commentId: "4" });
     expect(d.overrideAnswers.map((a) => a.commentId)).toEqual(["1", "4"]);
+  });
+
+  it("holds only for the head it was accepted on, as this app's answer recorded it", () => {
+    const comment = say("oncall", "/agent-policy override hotfix", { id: "9" });
+    const same = evaluate(policy, agentPr([comment], { overrideRecords: { "9": HEAD } }));
+    expect(same.verdict).toBe("success");
+    const moved = evaluate(policy, agentPr([comment], { overrideRecords: { "9": "2".repeat(40) } }));
+    expect(moved.override).toBeNull();
+    expect(moved.overrideAnswers[0]?.reason).toMatch(/given for 2222222, and the head is now 1111111/);
+    const refused = evaluate(policy, agentPr([comment], { overrideRecords: { "9": "refused" } }));
+    expect(refused.override).toBeNull();
+  });
+
+  it("does not count a comment written before the last force push", () => {
+    const pushed = {
+      kind: "head_ref_force_pushed" as const,
+      actor: user("cole"),
+      at: "2026-03-01T11:30:00Z",
+    };
+    const d = evaluate(
+      policy,
+      agentPr([say("oncall", "/agent-policy override hotfix")], { timeline: [pushed] }),
+    );
+    expect(d.override).toBeNull();
+  });
+
+  it("is refused when the commits, timeline or comments were not all read: who may override cannot be told", () => {
+    const f = agentPr([say("oncall", "/agent-policy override hotfix")]);
+    const d = evaluate(policy, { ...f, counts: { ...f.counts, commits: { reported: 300, fetched: 250 } } });
+    expect(d.override).toBeNull();
+    expect(d.overrideAnswers[0]?.reason).toMatch(/could not read all of the PR's commits/);
+  });
+
+  it("does not cover a promotion step an agent takes after it", () => {
+    const labeled = {
+      kind: "labeled" as const,
+      label: "automerge",
+      actor: bot("devin-ai-integration[bot]"),
+      viaApp: null,
+      at: "2026-03-01T12:00:00Z",
+    };
+    const d = evaluate(
+      policy,
+      agentPr([say("oncall", "/agent-policy override hotfix")], {
+        timeline: [labeled],
+        labels: ["automerge"],
+      }),
+    );
+    expect(d.override).toBeNull();
+    expect(d.verdict).toBe("failure");
+    expect(d.nextSteps[0]).toMatch(
+      /override by @oncall does not cover what was done after it \(protected label added\)/,
+    );
   });
 });
