@@ -90,7 +90,10 @@ const schemas = {
     event: z.string().nullable().optional(),
     sha: Sha,
     deployment_callback_url: z.string().min(1).max(2048),
-    deployment: z.object({ creator: Account.nullable().optional() }).nullable().optional(),
+    deployment: z
+      .object({ id: Num.optional(), creator: Account.nullable().optional() })
+      .nullable()
+      .optional(),
     sender: Account.nullable().optional(),
   }),
   branch_protection_rule: Base,
@@ -206,6 +209,7 @@ export function intentsFor(
         environment: d.environment,
         sha: d.sha,
         event: d.event ?? "",
+        deploymentId: d.deployment?.id ?? null,
         starters: [
           ...(d.deployment ? [{ role: "creator" as const, actor: actorOf(d.deployment.creator) }] : []),
           { role: "sender" as const, actor: actorOf(d.sender) },

@@ -15,13 +15,27 @@ export interface DeploymentRequest {
   sha: string;
   /** The event that started the workflow: push, workflow_dispatch, pull_request... */
   event: string;
+  /** GitHub's deployment id, when the run made one (it is not an earlier deployment). */
+  deploymentId: number | null;
   /** The deployment's creator and the event's sender, as GitHub names them (null: not given). */
   starters: { role: "creator" | "sender"; actor: Actor | null }[];
 }
 
+/**
+ * A PR the deployment would ship: `deployed` when the deployed commit itself came through it,
+ * `since` when one of the commits since the environment's last successful deployment did.
+ */
 export type PrOutcome =
-  | { number: number; ok: true; state: "open" | "closed" | "merged"; decision: Decision }
-  | { number: number; ok: false; headline: string; reasons: string[] };
+  | {
+      number: number;
+      ok: true;
+      via: "deployed" | "since";
+      state: "open" | "closed" | "merged";
+      /** The commit a merged PR landed as. */
+      mergeCommit: string | null;
+      decision: Decision;
+    }
+  | { number: number; ok: false; via: "deployed" | "since"; headline: string; reasons: string[] };
 
 export interface DeploymentFacts {
   request: DeploymentRequest;
@@ -29,8 +43,10 @@ export interface DeploymentFacts {
   prs: PrOutcome[];
   /** The policy as the PRs' evaluation loaded it; null when none could be (then `problems` says why). */
   policy: Policy | null;
-  /** What could not be read, each a reason to reject. */
+  /** What could not be read, or a commit that came through no PR: each a reason to reject. */
   problems: string[];
+  /** The environment's last successful deployment the commits were counted from; null: none. */
+  since: string | null;
 }
 
 export interface DeploymentReview {
@@ -66,7 +82,12 @@ export function reviewDeployment(facts: DeploymentFacts): DeploymentReview {
       );
     }
   }
-  if (facts.prs.length === 0 && facts.problems.length === 0) {
+  checked.push(
+    facts.since
+      ? `every commit since the last successful deployment here (${facts.since.slice(0, 7)}) came through a pull request`
+      : "no earlier successful deployment here: the deployed commit's pull requests were reviewed",
+  );
+  if (!facts.prs.some((p) => p.via === "deployed") && facts.problems.length === 0) {
     reasons.push(
       `No pull request brought commit ${short}: a commit that did not come through a reviewed pull request is not deployed. Deploy a commit merged through a pull request.`,
     );
@@ -78,14 +99,9 @@ export function reviewDeployment(facts: DeploymentFacts): DeploymentReview {
     }
     const d = pr.decision;
     const who = d.identity.agents.map((a) => a.name).join(", ") || d.identity.kind;
-    if (pr.state === "closed") {
-      reasons.push(`PR #${pr.number} holds commit ${short} but was closed without being merged.`);
-      continue;
-    }
-    if (pr.state === "open" && d.headSha !== request.sha) {
-      reasons.push(
-        `PR #${pr.number} is still open and its head is ${d.headSha.slice(0, 7)}, not the deployed commit ${short}: only a reviewed head is deployed.`,
-      );
+    const problem = shipped(pr, request.sha);
+    if (problem) {
+      reasons.push(problem);
       continue;
     }
     if (gate?.prs === "agents" && d.identity.kind === "human") {
@@ -103,6 +119,26 @@ export function reviewDeployment(facts: DeploymentFacts): DeploymentReview {
     );
   }
   return { state: reasons.length === 0 && gate !== null ? "approved" : "rejected", reasons, checked };
+}
+
+/**
+ * Why the deployment would not ship what the PR's review covered, or null. The deployed commit
+ * must be the PR's reviewed head or the commit it was merged as (not a commit in between); a
+ * commit shipped since the last deployment must have landed through its merged PR.
+ */
+function shipped(pr: Extract<PrOutcome, { ok: true }>, sha: string): string | null {
+  const head = pr.decision.headSha;
+  if (pr.via === "since")
+    return pr.state === "merged"
+      ? null
+      : `PR #${pr.number} was not merged, yet a commit of it is in this deployment: it came to the branch outside its review.`;
+  if (pr.state === "closed")
+    return `PR #${pr.number} holds commit ${sha.slice(0, 7)} but was closed without being merged.`;
+  if (pr.state === "open" && head !== sha)
+    return `PR #${pr.number} is still open and its head is ${head.slice(0, 7)}, not the deployed commit ${sha.slice(0, 7)}: only a reviewed head is deployed.`;
+  if (pr.state === "merged" && head !== sha && pr.mergeCommit !== sha)
+    return `Commit ${sha.slice(0, 7)} is inside PR #${pr.number}, which was reviewed on ${head.slice(0, 7)} and merged as ${pr.mergeCommit?.slice(0, 7) ?? "an unknown commit"}: only what was reviewed and merged is deployed.`;
+  return null;
 }
 
 /** The first gate whose environment globs match, case-insensitively. */

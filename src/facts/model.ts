@@ -163,6 +163,8 @@ export interface PrFacts {
   /** When the PR was opened; labels an agent platform adds at creation are told by it. */
   createdAt?: string;
   state: "open" | "closed" | "merged";
+  /** The commit a merged PR landed as (merge or squash commit, or the last rebased one). */
+  mergeCommitSha?: string;
   draft: boolean;
   base: { ref: string; sha: string };
   head: { ref: string; sha: string; repoFullName: string };

@@ -253,6 +253,7 @@ export const prAnswer = z.object({
           state: z.enum(["OPEN", "CLOSED", "MERGED"]),
           isDraft: z.boolean(),
           createdAt: timestamp.optional(),
+          mergeCommit: z.object({ oid: sha }).nullable().optional(),
           author: actorNode.nullable(),
           baseRefName: z.string(),
           baseRefOid: sha,

@@ -335,6 +335,7 @@ export async function readPullRequest(
     bodyEditedBy: pr.lastEditedAt !== null || pr.editor !== null ? requiredActor(pr.editor) : null,
     author,
     ...(pr.createdAt ? { createdAt: pr.createdAt } : {}),
+    ...(pr.mergeCommit ? { mergeCommitSha: pr.mergeCommit.oid } : {}),
     state: pr.state === "OPEN" ? "open" : pr.state === "MERGED" ? "merged" : "closed",
     draft: pr.isDraft,
     base: { ref: pr.baseRefName, sha: pr.baseRefOid },

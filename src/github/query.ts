@@ -177,6 +177,7 @@ query AgentPolicyPullRequest($owner: String!, $repo: String!, $number: Int!, $po
       state
       isDraft
       createdAt
+      mergeCommit { oid }
       author { ...ActorFields }
       baseRefName
       baseRefOid

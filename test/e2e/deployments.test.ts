@@ -151,4 +151,35 @@ describe("a deployment protection rule", () => {
       3,
     );
   });
+
+  it("rejects an unreviewed agent merge that ships under a person's later merge, counted from the last successful deployment", async () => {
+    const { store } = gate.standIn;
+    const before = store.repo(repo.fullName).branches.get("main")?.oid ?? "";
+    store.addDeployment(repo.fullName, {
+      environment: "production",
+      sha: before,
+      ref: "main",
+      creator: "maya",
+    });
+    const agent = mergedDevinPr("Sneaky cart", false);
+    const person = store.addPullRequest(repo.fullName, {
+      title: "Docs",
+      author: "bob",
+      head: "bob/docs",
+      files: [{ filename: "README.md", status: "added", patch: "@@ -0,0 +1 @@\n+docs" }],
+    });
+    const sha = store.mergePull(person, { by: "maya", method: "squash" });
+    const { request, review } = await deploy(sha);
+    expect(request.state).toBe("rejected");
+    expect(review?.comment).toContain(`PR #${agent.pr.number} (Devin) does not meet the policy`);
+
+    // Once everything shipped is reviewed, the next deployment counts from the last good one.
+    store.addDeployment(repo.fullName, { environment: "production", sha, ref: "main", creator: "maya" });
+    const next = mergedDevinPr("Reviewed cart again", true);
+    const ok = await deploy(next.sha);
+    expect(ok.request.state).toBe("approved");
+    expect(ok.review?.comment).toMatch(
+      /every commit since the last successful deployment here \([0-9a-f]{7}\) came through a pull request/,
+    );
+  });
 });

@@ -23,19 +23,33 @@ const policy = (gates: DeploymentGate[] = [gate()]) =>
 
 const devin = (extra: Partial<PrFacts> = {}) =>
   facts({ author: bot("devin-ai-integration[bot]"), state: "merged", ...extra });
-const merged = (number: number, f: PrFacts, p = policy()): PrOutcome => ({
+const merged = (
+  number: number,
+  f: PrFacts,
+  p = policy(),
+  via: "deployed" | "since" = "deployed",
+): PrOutcome => ({
   number,
   ok: true,
+  via,
   state: f.state,
+  mergeCommit: f.state === "merged" ? MERGE : null,
   decision: evaluate(p, f),
 });
 
 function deploy(prs: PrOutcome[], extra: Partial<DeploymentFacts> = {}, environment = "production") {
   return reviewDeployment({
-    request: { environment, sha: MERGE, event: "push", starters: [{ role: "sender", actor: user("dana") }] },
+    request: {
+      environment,
+      sha: MERGE,
+      event: "push",
+      deploymentId: null,
+      starters: [{ role: "sender", actor: user("dana") }],
+    },
     prs,
     policy: policy(),
     problems: [],
+    since: null,
     ...extra,
   });
 }
@@ -46,6 +60,7 @@ describe("deployment review", () => {
     expect(r).toMatchObject({ state: "approved", reasons: [] });
     expect(r.checked).toEqual([
       "the deployment's sender @dana is a person, which may deploy here",
+      "no earlier successful deployment here: the deployed commit's pull requests were reviewed",
       `PR #12 (Devin) met the policy on ${HEAD.slice(0, 7)}`,
     ]);
   });
@@ -75,6 +90,7 @@ describe("deployment review", () => {
         environment: "prod-eu",
         sha: MERGE,
         event: "workflow_dispatch",
+        deploymentId: null,
         starters: [
           { role: "creator", actor: bot("release-bot[bot]") },
           { role: "sender", actor: bot("devin-ai-integration[bot]") },
@@ -83,6 +99,7 @@ describe("deployment review", () => {
       prs: [ok],
       policy: policy(),
       problems: [],
+      since: null,
     });
     expect(byBot.state).toBe("rejected");
     expect(byBot.reasons).toEqual([
@@ -94,17 +111,17 @@ describe("deployment review", () => {
     const allowed = policy([gate({ actors: ["human", "bot", "agent"] })]);
     expect(
       reviewDeployment({
-        ...{
-          request: {
-            environment: "prod-eu",
-            sha: MERGE,
-            event: "push",
-            starters: [{ role: "sender", actor: bot("release-bot[bot]") }],
-          },
+        request: {
+          environment: "prod-eu",
+          sha: MERGE,
+          event: "push",
+          deploymentId: null,
+          starters: [{ role: "sender", actor: bot("release-bot[bot]") }],
         },
         prs: [ok],
         policy: allowed,
         problems: [],
+        since: null,
       }).state,
     ).toBe("approved");
   });
@@ -124,7 +141,15 @@ describe("deployment review", () => {
       reasons: ["Could not find the pull requests: 502"],
     });
     const r = deploy(
-      [{ number: 9, ok: false, headline: "Invalid agent-policy configuration", reasons: ["bad key"] }],
+      [
+        {
+          number: 9,
+          ok: false,
+          via: "deployed",
+          headline: "Invalid agent-policy configuration",
+          reasons: ["bad key"],
+        },
+      ],
       { policy: null },
     );
     expect(r.state).toBe("rejected");
@@ -146,12 +171,41 @@ describe("deployment review", () => {
         environment: "production",
         sha: MERGE,
         event: "push",
+        deploymentId: null,
         starters: [{ role: "sender", actor: null }],
       },
       prs: [merged(12, devin({ reviews: [review("dana")] }))],
       policy: policy(),
       problems: [],
+      since: null,
     });
     expect(r.reasons).toEqual([expect.stringMatching(/sender is unknown to GitHub/)]);
+  });
+
+  it("rejects an unreviewed agent merge shipped under a person's later merge since the last deployment", () => {
+    const person = merged(5, facts({ state: "merged" }));
+    const agent = merged(4, devin(), policy(), "since");
+    const r = deploy([person, agent], { since: "3".repeat(40) });
+    expect(r.state).toBe("rejected");
+    expect(r.reasons).toEqual([expect.stringMatching(/^PR #4 \(Devin\) does not meet the policy/)]);
+    expect(
+      deploy([person, merged(4, devin({ reviews: [review("dana")] }), policy(), "since")], {
+        since: "3".repeat(40),
+      }).state,
+    ).toBe("approved");
+  });
+
+  it("rejects a commit inside a merged PR that is neither its reviewed head nor its merge commit", () => {
+    const pr = {
+      ...(merged(12, devin({ reviews: [review("dana")] })) as Extract<PrOutcome, { ok: true }>),
+      mergeCommit: "4".repeat(40),
+    };
+    expect(deploy([pr]).reasons[0]).toMatch(
+      /^Commit 2222222 is inside PR #12, which was reviewed on 1111111 and merged as 4444444/,
+    );
+    const unmergedSince = merged(7, devin({ state: "open", reviews: [review("dana")] }), policy(), "since");
+    expect(deploy([merged(12, devin({ reviews: [review("dana")] })), unmergedSince]).reasons[0]).toMatch(
+      /PR #7 was not merged, yet a commit of it is in this deployment/,
+    );
   });
 });
