@@ -27,6 +27,8 @@ export interface BranchProtection {
     require_last_push_approval?: boolean;
     bypass_pull_request_allowances?: { apps: { id: number; slug?: string; name: string }[] };
   };
+  /** Off: repository administrators merge past every setting above. */
+  enforce_admins?: { enabled: boolean };
 }
 
 interface RuleOrigin {
@@ -222,6 +224,12 @@ const BYPASS_MODE: Record<string, string> = {
 function bypassProblems(s: Seen): EnforcementProblem[] {
   const { f } = s;
   const out: EnforcementProblem[] = [];
+  if (s.protection?.enforce_admins?.enabled === false)
+    out.push({
+      kind: "bypass",
+      problem: `${classicName(f)} does not apply to administrators: an admin, or an agent with an admin's token, can merge past it.`,
+      fix: `${classicPlace(f)} → Do not allow bypassing the above settings`,
+    });
   for (const app of s.protection?.required_pull_request_reviews?.bypass_pull_request_allowances?.apps ?? []) {
     if (app.id === f.appId || app.slug === f.appSlug) continue;
     const name = ticked(app.slug ?? app.name);

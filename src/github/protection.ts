@@ -52,6 +52,7 @@ const protectionShape = z.object({
         .optional(),
     })
     .optional(),
+  enforce_admins: z.object({ enabled: z.boolean() }).optional(),
 });
 
 const ruleType = z.object({ type: z.string() }).loose();

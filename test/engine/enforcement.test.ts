@@ -236,6 +236,20 @@ describe("enforcementProblems", () => {
         })),
       );
     });
+
+    it("says when classic protection does not apply to administrators", () => {
+      const protection = classic({ enforce_admins: { enabled: false } });
+      expect(enforcementProblems(facts({ protection, rules: [], rulesets: {} }))).toContainEqual({
+        kind: "bypass",
+        problem:
+          "The branch protection of `main` does not apply to administrators: an admin, or an agent with an admin's token, can merge past it.",
+        fix: `${CLASSIC} → Do not allow bypassing the above settings`,
+      });
+      const enforced = classic({ enforce_admins: { enabled: true } });
+      expect(
+        enforcementProblems(facts({ protection: enforced, rules: [], rulesets: {} })).map((p) => p.kind),
+      ).not.toContain("bypass");
+    });
   });
 
   describe("reviews that outlive a push", () => {

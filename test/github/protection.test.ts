@@ -133,6 +133,7 @@ describe("readEnforcementFacts", () => {
           require_last_push_approval: true,
           bypass_pull_request_allowances: { apps: [{ id: 29110, slug: "dependabot", name: "Dependabot" }] },
         },
+        enforce_admins: { enabled: true },
       },
       rules: [
         {
