@@ -22,7 +22,7 @@
  * Run: npx tsx bench/requests.ts
  */
 import { type Gate, startGate } from "../demo/harness.js";
-import { type LoggedRequest, payloads, type Store } from "../tools/github-standin/index.js";
+import { type LoggedRequest, payloads, type Store, scenarios } from "../tools/github-standin/index.js";
 import type { PullRequestRecord } from "../tools/github-standin/model.js";
 
 const REVIEWERS = ["bob", "carol", "erin", "frank", "gina", "hugo", "ivan", "judy", "kate", "liam"];
@@ -211,19 +211,7 @@ async function measureProfile(profile: Profile, index: number): Promise<{ rows: 
         [...REVIEWERS, NEWCOMER, "alice", "maria"].map((login) => [login, "write" as const]),
       ),
     });
-    store.protectBranch(repo, "main", {
-      required_status_checks: {
-        strict: true,
-        checks: [{ context: "agent-policy", app_id: gate.standIn.appId }],
-      },
-      required_pull_request_reviews: {
-        dismiss_stale_reviews: true,
-        require_last_push_approval: true,
-        required_approving_review_count: 1,
-      },
-      enforce_admins: true,
-      restrictions: null,
-    });
+    store.protectBranch(repo, "main", scenarios.enforcedProtection(gate.standIn.appId));
     // All commits but the one pushed below.
     const commits: Commits = (author, trailer) =>
       Array.from({ length: profile.shape.commits - 1 }, (_, i) => ({

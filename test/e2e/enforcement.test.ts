@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Gate, startGate } from "../../demo/harness.js";
 import { runDoctor } from "../../src/cli/doctor.js";
-import { payloads, type Repo } from "../../tools/github-standin/index.js";
+import { payloads, type Repo, scenarios } from "../../tools/github-standin/index.js";
 import { installationToken } from "../standin/support.js";
 import { newestRun } from "./support.js";
 
@@ -66,19 +66,11 @@ describe("the enforcement self-check", () => {
     expect(section).toMatch(/keeps approvals when new commits are pushed/);
     expect(section).toMatch(/does not require approval of the most recent push/);
 
-    const fixed = store.protectBranch(repo.fullName, "main", {
-      required_status_checks: {
-        strict: true,
-        checks: [{ context: "agent-policy", app_id: gate.standIn.appId }],
-      },
-      required_pull_request_reviews: {
-        dismiss_stale_reviews: true,
-        require_last_push_approval: true,
-        required_approving_review_count: 1,
-      },
-      enforce_admins: true,
-      restrictions: null,
-    });
+    const fixed = store.protectBranch(
+      repo.fullName,
+      "main",
+      scenarios.enforcedProtection(gate.standIn.appId),
+    );
     const event = payloads.branchProtectionRule(store, fixed, "edited", "maya");
     expect((await gate.deliver({ name: "branch_protection_rule", payload: event })).status).toBe(200);
     expect(await summaryOf(repo, "Fixed")).not.toContain(SECTION);

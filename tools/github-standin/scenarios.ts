@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import * as payloads from "./payloads.js";
-import type { PullRequestRecord, Store } from "./store.js";
+import type { BranchProtectionSpec, PullRequestRecord, Store } from "./store.js";
 
 export interface ScenarioEvent {
   name: string;
@@ -287,6 +287,23 @@ function randomFrom(alphabet: string, length: number): string {
 /** A fake AWS key pair in the real formats, made at runtime so no credential-shaped literal is ever committed. */
 export function fakeAwsKeys(): { accessKeyId: string; secretAccessKey: string } {
   return { accessKeyId: `AKIA${randomFrom(BASE32, 16)}`, secretAccessKey: randomFrom(SECRET_ALPHABET, 40) };
+}
+
+/**
+ * Branch protection as a well-run repository sets it for this app: `agent-policy` required from
+ * the App, stale approvals dismissed, the last push approved by someone else, admins included.
+ */
+export function enforcedProtection(appId: number): BranchProtectionSpec {
+  return {
+    required_status_checks: { strict: true, checks: [{ context: "agent-policy", app_id: appId }] },
+    required_pull_request_reviews: {
+      dismiss_stale_reviews: true,
+      require_last_push_approval: true,
+      required_approving_review_count: 1,
+    },
+    enforce_admins: true,
+    restrictions: null,
+  };
 }
 
 export const JULES_APP_ID = 900002;
