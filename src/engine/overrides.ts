@@ -6,9 +6,8 @@
  * Which head a comment was given for: when first answered, the current head, provided the comment
  * is newer than the newest comment when this app first reported on that head for this PR
  * (`facts.overrideAfter`, kept in its own check run, which nobody else can write) and than any
- * force push; the answer then
- * records the head, and the override holds for that head only (`facts.overrideRecords`). A push
- * makes a new head, so it ends the override.
+ * force push; the answer then records the head, and the override holds for that head only
+ * (`facts.overrideRecords`). A push makes a new head, so it ends the override.
  */
 import type { Actor, Comment, PrFacts } from "../facts/model.js";
 import type { Policy } from "../policy/model.js";
