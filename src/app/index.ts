@@ -243,7 +243,7 @@ export function createAgentPolicy(options: AgentPolicyOptions = {}): AgentPolicy
         // Paced by the app's own throttle below, not Probot's (which spaces every GraphQL read like a
         // write); a 429 is the throttle's to wait out as GitHub's retry-after says.
         throttle: { enabled: false },
-        retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+        retry: { retries: MAX_RETRIES, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
       });
       // Per installation: one organisation's burst never waits on another's. A call's waits (a
       // hold, its write turn, a retry after a rate limit) take at most half its time in all, so

@@ -61,11 +61,12 @@ export function bound(
       budget.count++;
       onRequest();
       const controller = new AbortController();
-      opts.request = {
-        ...opts.request,
-        signal: controller.signal,
-        retries: isIdempotent(opts) ? Math.min(Number(opts.request?.retries ?? MAX_RETRIES), MAX_RETRIES) : 0,
-      };
+      // A retry count set on the request makes the retry plugin repeat any failure, a 404 or a 422
+      // too; so only a call that must not be repeated says so, and the octokit's `retry.retries`
+      // caps the rest, which the plugin repeats only for the statuses worth it (5xx, timeouts).
+      const { retries: asked, ...rest } = opts.request ?? {};
+      const once = !isIdempotent(opts) || Number(asked) === 0;
+      opts.request = { ...rest, signal: controller.signal, ...(once ? { retries: 0 } : {}) };
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {

@@ -1,7 +1,7 @@
 import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { describe, expect, it } from "vitest";
-import { bound, type RequestBudget, RequestTimeoutError } from "../../src/app/requests.js";
+import { bound, MAX_RETRIES, type RequestBudget, RequestTimeoutError } from "../../src/app/requests.js";
 import { offline } from "../support/nock.js";
 
 const API = "https://api.github.com";
@@ -10,7 +10,11 @@ const API = "https://api.github.com";
 function octokit(budget: RequestBudget, counted: string[] = []) {
   const o = new ProbotOctokit({
     auth: "token test",
-    retry: { retryAfterBaseValue: 1 },
+    retry: {
+      retries: MAX_RETRIES,
+      retryAfterBaseValue: 1,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+    },
     throttle: { enabled: false },
   });
   return bound(o, budget, () => counted.push("request"));
@@ -44,6 +48,23 @@ describe("bound", () => {
     await expect(o.graphql("query { ok }")).resolves.toEqual({ ok: true });
     expect(scope.isDone()).toBe(true);
     expect(b.count).toBe(2); // one logical request each, retries inside
+  });
+
+  it("never repeats an answer that will not change: a 404 or a 422 is one request", async () => {
+    const scope = nock(API)
+      .get("/repos/o/r/branches/main/protection")
+      .once()
+      .reply(404, { message: "Branch not protected" })
+      .get("/repos/o/r/pulls/2")
+      .once()
+      .reply(422, { message: "Validation Failed" });
+    const o = octokit(budget());
+    await expect(o.request("GET /repos/o/r/branches/main/protection")).rejects.toMatchObject({ status: 404 });
+    await expect(o.rest.pulls.get({ owner: "o", repo: "r", pull_number: 2 })).rejects.toMatchObject({
+      status: 422,
+    });
+    expect(scope.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
   });
 
   it("never retries a creation or a mutation, which could duplicate a check run or comment", async () => {
