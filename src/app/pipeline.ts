@@ -8,7 +8,7 @@
  */
 import type { ProbotOctokit } from "probot";
 import type { AuditLog, AuditScope, CheckWrite, DecisionOutcome } from "../audit/log.js";
-import { type EnforcementFacts, enforcementProblems } from "../engine/enforcement.js";
+import { enforcementProblems, unreadForNow } from "../engine/enforcement.js";
 import {
   type CheckTarget,
   type ExistingRun,
@@ -230,26 +230,23 @@ async function enforcementFooter(
 ): Promise<string> {
   try {
     const appSlug = await env.appSlug();
-    const facts = await env.enforcement.get(enforcementKey(target.owner, target.repo, branch), () =>
-      readEnforcementFacts(octokit, {
-        owner: target.owner,
-        repo: target.repo,
-        branch,
-        appId: env.appId,
-        appSlug,
-      }),
+    const facts = await env.enforcement.get(
+      enforcementKey(target.owner, target.repo, branch),
+      () =>
+        readEnforcementFacts(octokit, {
+          owner: target.owner,
+          repo: target.repo,
+          branch,
+          appId: env.appId,
+          appSlug,
+        }),
+      // A read that failed for a passing reason (not a missing permission) is tried again next time.
+      (read) => !unreadForNow(read),
     );
-    // A read that failed for a passing reason (not a missing permission) is tried again next time.
-    if (passingGap(facts)) env.enforcement.invalidate(target.owner, target.repo);
     return renderEnforcement(enforcementProblems(facts));
   } catch {
     return "";
   }
-}
-
-function passingGap(facts: EnforcementFacts): boolean {
-  const parts = [facts.protection, facts.rules, ...Object.values(facts.rulesets)];
-  return parts.some((p) => p !== null && typeof p === "object" && "unreadable" in p && !p.permission);
 }
 
 /**

@@ -341,6 +341,12 @@ function unreadableProblems(s: Seen): EnforcementProblem[] {
 }
 
 /** What keeps the check from gating merges into `input.branch`, in a fixed order, each once. */
+/** Whether a read failed for a passing reason (not a missing permission): worth reading again soon. */
+export function unreadForNow(f: EnforcementFacts): boolean {
+  const parts = [f.protection, f.rules, ...Object.values(f.rulesets)];
+  return parts.some((p) => isUnreadable(p) && !p.permission);
+}
+
 export function enforcementProblems(input: EnforcementFacts): EnforcementProblem[] {
   const s = seen(input);
   const all = [...checkProblems(s), ...bypassProblems(s), ...reviewProblems(s), ...unreadableProblems(s)];

@@ -202,7 +202,8 @@ export class EnforcementCache<V extends {} = EnforcementFacts> {
     });
   }
 
-  get(key: string, load: () => Promise<V>): Promise<V> {
+  /** `keep`: whether a loaded value may be kept for the TTL (a read that failed for now may not). */
+  get(key: string, load: () => Promise<V>, keep: (value: V) => boolean = () => true): Promise<V> {
     const kept = this.values.get(key);
     if (kept !== undefined) return Promise.resolve(kept);
     const inFlight = this.loading.get(key);
@@ -212,7 +213,7 @@ export class EnforcementCache<V extends {} = EnforcementFacts> {
       .then(load)
       .then((value) => {
         // Invalidated meanwhile: this answer may predate the change, so it is not kept.
-        if (this.loading.get(key) === promise) this.values.set(key, value);
+        if (this.loading.get(key) === promise && keep(value)) this.values.set(key, value);
         return value;
       });
     const settle = () => {

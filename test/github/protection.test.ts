@@ -388,6 +388,16 @@ describe("EnforcementCache", () => {
     expect(await cache.get("k", async () => ({ n: 3 }))).toEqual({ n: 3 });
   });
 
+  it("does not keep what `keep` refuses (a read that failed for now), and leaves other branches kept", async () => {
+    const cache = new EnforcementCache<{ n: number }>();
+    await cache.get("acme/app@dev", async () => ({ n: 1 }));
+    let loads = 0;
+    const load = async () => ({ n: ++loads });
+    await cache.get("acme/app@main", load, () => false);
+    expect(await cache.get("acme/app@main", load)).toEqual({ n: 2 });
+    expect(await cache.get("acme/app@dev", async () => ({ n: 9 }))).toEqual({ n: 1 });
+  });
+
   it("drops one repository's branches, or a whole owner's, and does not keep a load that was in flight", async () => {
     const cache = new EnforcementCache<{ v: string }>();
     const keys = ["acme/app@main", "acme/app@dev", "acme/lib@main", "acme-two/app@main"];
