@@ -9,13 +9,7 @@
 import type { ProbotOctokit } from "probot";
 import type { AuditLog, AuditScope, CheckWrite, DecisionOutcome } from "../audit/log.js";
 import { enforcementProblems, unreadForNow } from "../engine/enforcement.js";
-import {
-  type CheckTarget,
-  type ExistingRun,
-  type FirstReport,
-  findOwnCheckRun,
-  writeCheckRun,
-} from "../github/checks.js";
+import { type CheckTarget, type ExistingRun, findOwnCheckRun, writeCheckRun } from "../github/checks.js";
 import { errorReason, performActions } from "../github/enforce.js";
 import type { Gathered, PeopleCaches, PrTarget } from "../github/gather.js";
 import { type Fault, hasPassingGap, transient } from "../github/gather-errors.js";
@@ -283,7 +277,7 @@ async function writeVerdict(
     return landCheck(octokit, checkTarget(target, sha, detailsUrl), existing, present(own));
   }
   if (gathered.sharedHead.length === 0) {
-    const where = { ...checkTarget(target, sha, detailsUrl), report: firstReport(gathered) };
+    const where = { ...checkTarget(target, sha, detailsUrl), report: gathered.report };
     return landCheck(octokit, where, gathered.ownCheckRun, present(own));
   }
   const prs = await headPrs(
@@ -404,15 +398,6 @@ async function headShaOf(octokit: Octokit, t: PrTarget): Promise<string> {
   if (typeof sha !== "string" || !/^[0-9a-f]{40}$/.test(sha))
     throw new Error("the pull request's head commit is unknown");
   return sha;
-}
-
-/** What a first report on this head records for break-glass: the newest comment, the force pushes. */
-function firstReport(gathered: Gathered): FirstReport {
-  const { comments, timeline } = gathered.facts;
-  return {
-    newestComment: Math.max(0, ...comments.map((c) => Number(c.id)).filter(Number.isSafeInteger)),
-    forcePushes: timeline.filter((e) => e.kind === "head_ref_force_pushed").length,
-  };
 }
 
 function checkTarget(t: PrTarget, headSha: string, detailsUrl: string): CheckTarget {

@@ -10,7 +10,7 @@ import type { ProbotOctokit } from "probot";
 import type { z } from "zod";
 import { CHECK_NAME } from "../engine/decision.js";
 import type { PrFacts } from "../facts/model.js";
-import { seenOf } from "./checks.js";
+import { type FirstReport, seenOf } from "./checks.js";
 import {
   asGatherError,
   asGraphqlResponseError,
@@ -102,6 +102,8 @@ export interface Gathered {
   ownComment: { id: number; body: string } | null;
   /** Other open PRs of this repository whose head is this PR's head commit, by number. */
   sharedHead: number[];
+  /** What a first report on this head records for break-glass (the newest comment, the force pushes). */
+  report: FirstReport;
 }
 
 const notNull = <T>(x: T | null): x is T => x !== null;
@@ -238,18 +240,24 @@ function ownCheckRunOf(checks: HeadChecks, appSlug: string): OwnCheckRun | null 
   };
 }
 
+/** What this read knows of the PR for break-glass: its newest comment and its force pushes so far. */
+function reportOf(
+  comments: readonly PrFacts["comments"][number][],
+  timeline: PrFacts["timeline"],
+): FirstReport {
+  return {
+    newestComment: Math.max(0, ...comments.map((c) => Number(c.id)).filter(Number.isSafeInteger)),
+    forcePushes: timeline.filter((e) => e.kind === "head_ref_force_pushed").length,
+  };
+}
+
 /**
  * The newest comment this app had seen when it first reported on this head for this PR; null
  * when it has not (a commit another PR showed earlier is new here), or a force push came since.
  */
-function overrideAfterOf(
-  own: OwnCheckRun | null,
-  number: number,
-  timeline: readonly PrFacts["timeline"][number][],
-): number | null {
-  const report = seenOf(own?.summary ?? null)[String(number)];
-  const forcePushes = timeline.filter((e) => e.kind === "head_ref_force_pushed").length;
-  return report && report.forcePushes === forcePushes ? report.newestComment : null;
+function overrideAfterOf(own: OwnCheckRun | null, number: number, now: FirstReport): number | null {
+  const first = seenOf(own?.summary ?? null)[String(number)];
+  return first && first.forcePushes === now.forcePushes ? first.newestComment : null;
 }
 
 export async function readPullRequest(
@@ -348,7 +356,7 @@ export async function readPullRequest(
     timeline: events,
     checkRuns,
     statuses,
-    overrideAfter: overrideAfterOf(ownCheckRunOf(checks.head, opts.appSlug), pr.number, events),
+
     autoMerge: pr.autoMergeRequest
       ? {
           enabledBy: normalizeActor(pr.autoMergeRequest.enabledBy),
@@ -372,17 +380,20 @@ export async function readPullRequest(
   // What only the REST timeline says (App attribution, Copilot's requester) is read later, and only
   // when it could change the decision (decide.ts, engine/attribution.ts).
 
-  facts.overrideRecords = overrideRecords(facts.comments, opts.appSlug);
   const bot = `${opts.appSlug}[bot]`.toLowerCase();
-  const mine = facts.comments.find(
-    (c) => c.author.type === "Bot" && c.author.login.toLowerCase() === bot && c.body.includes(COMMENT_MARKER),
-  );
+  const ours = facts.comments.filter((c) => c.author.type === "Bot" && c.author.login.toLowerCase() === bot);
+  const mine = ours.find((c) => c.body.includes(COMMENT_MARKER));
+  const ownCheckRun = ownCheckRunOf(checks.head, opts.appSlug);
+  const report = reportOf(facts.comments, facts.timeline);
+  facts.overrideAfter = overrideAfterOf(ownCheckRun, pr.number, report);
+  facts.overrideRecords = overrideRecords(ours);
   return {
     facts,
     ...policy,
-    ownCheckRun: ownCheckRunOf(checks.head, opts.appSlug),
+    ownCheckRun,
     ownComment: mine ? { id: Number(mine.id), body: mine.body } : null,
     sharedHead: shared.numbers,
+    report,
   };
 }
 

@@ -18,12 +18,10 @@ const MAX_ANSWERS = 5;
 const MARKER = /^<!-- agent-policy:override ([0-9]{1,20}) ([0-9a-f]{40}|refused) -->/;
 const marker = (commentId: string, record: string) => `<!-- agent-policy:override ${commentId} ${record} -->`;
 
-/** This app's answers so far, by comment id: the head an override holds for, or "refused". */
-export function overrideRecords(comments: readonly Comment[], appSlug: string): Record<string, string> {
-  const bot = `${appSlug}[bot]`.toLowerCase();
+/** This app's answers so far, from its own comments, by comment id: the head an override holds for, or "refused". */
+export function overrideRecords(ownComments: readonly Comment[]): Record<string, string> {
   const records: Record<string, string> = {};
-  for (const c of comments) {
-    if (c.author?.type !== "Bot" || c.author.login.toLowerCase() !== bot) continue;
+  for (const c of ownComments) {
     const m = MARKER.exec(c.body);
     if (m?.[1] && m[2]) records[m[1]] ??= m[2];
   }
