@@ -46,16 +46,22 @@ export async function answerDeployment(
     pr: null,
     headSha: request.sha,
   };
-  const target = `${request.environment}@${request.sha.slice(0, 7)}`;
-  const base = String(octokit.request.endpoint.DEFAULTS.baseUrl).replace(/\/+$/, "").toLowerCase();
-  if (job.runId === null || !job.callbackUrl.toLowerCase().startsWith(`${base}/repos/`)) {
-    env.metrics.inc("agent_policy_deployments_total", { state: "unanswered" });
+  /** One audit record and one count per deployment, answered or not. */
+  const record = (state: "approved" | "rejected" | "unanswered", reason: string) => {
+    env.metrics.inc("agent_policy_deployments_total", { state });
     env.audit.action(scope, {
       kind: "deployment_review",
-      target,
-      outcome: "failed",
-      reason: `the callback URL does not name a workflow run of ${owner}/${repo} on this GitHub; nothing was approved`,
+      target: `${request.environment}@${request.sha.slice(0, 7)}`,
+      outcome: state === "unanswered" ? "failed" : "done",
+      reason,
     });
+  };
+  const base = String(octokit.request.endpoint.DEFAULTS.baseUrl).replace(/\/+$/, "").toLowerCase();
+  if (job.runId === null || !job.callbackUrl.toLowerCase().startsWith(`${base}/repos/`)) {
+    record(
+      "unanswered",
+      `the callback URL does not name a workflow run of ${owner}/${repo} on this GitHub; nothing was approved`,
+    );
     return;
   }
 
@@ -102,21 +108,15 @@ export async function answerDeployment(
       state: review.state,
       comment,
     });
-    env.metrics.inc("agent_policy_deployments_total", { state: review.state });
-    env.audit.action(scope, {
-      kind: "deployment_review",
-      target,
-      outcome: "done",
-      reason: `${review.state}: ${(review.state === "approved" ? review.checked : review.reasons).join(" ")}`,
-    });
+    record(
+      review.state,
+      `${review.state}: ${(review.state === "approved" ? review.checked : review.reasons).join(" ")}`,
+    );
   } catch (error) {
-    env.metrics.inc("agent_policy_deployments_total", { state: "unanswered" });
-    env.audit.action(scope, {
-      kind: "deployment_review",
-      target,
-      outcome: "failed",
-      reason: `would have ${review.state === "approved" ? "approved" : "rejected"}, but GitHub did not take the answer: ${errorReason(error)}`,
-    });
+    record(
+      "unanswered",
+      `would have ${review.state === "approved" ? "approved" : "rejected"}, but GitHub did not take the answer: ${errorReason(error)}`,
+    );
   }
 }
 

@@ -26,7 +26,7 @@ import {
 } from "./decision.js";
 import { compiled, firstMatch } from "./globs.js";
 import { actorClass, identify } from "./identify.js";
-import { assessOverrides, isOverrideComment } from "./overrides.js";
+import { assessOverrides, isOverrideComment, type OverrideInForce } from "./overrides.js";
 import { detectPromotion } from "./promotion.js";
 import { HOLD_LABELS, labelMatcher, PROTECTED_LABELS } from "./promotion-patterns.js";
 import { describeKind, evaluateRule, ruleApplies } from "./rules.js";
@@ -152,10 +152,7 @@ export function evaluate(policy: Policy, facts: PrFacts): Decision {
 }
 
 /** A person took responsibility for this head: it passes, nothing is undone, the rest stays on record. */
-function applyOverride(
-  decision: Decision,
-  by: NonNullable<ReturnType<typeof assessOverrides>["inForce"]>,
-): void {
+function applyOverride(decision: Decision, by: OverrideInForce): void {
   decision.override = { ...by, without: { verdict: decision.verdict, title: decision.title } };
   decision.verdict = "success";
   decision.title = `Overridden by @${by.by}: ${by.reason.length > 80 ? `${by.reason.slice(0, 79)}…` : by.reason}`;
