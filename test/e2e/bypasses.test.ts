@@ -28,13 +28,7 @@ function repoWith(store: Store, files: Record<string, string>) {
 }
 
 function devin(store: Store) {
-  if (!store.appBySlug("devin-ai-integration"))
-    store.addApp({
-      id: scenarios.DEVIN_APP_ID,
-      slug: "devin-ai-integration",
-      name: "Devin",
-      botId: 158243242,
-    });
+  scenarios.addDevinApp(store);
   return {
     login: "devin-ai-integration[bot]",
     git: { name: "Devin AI", email: "158243242+devin-ai-integration[bot]@users.noreply.github.com" },

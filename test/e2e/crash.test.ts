@@ -134,7 +134,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function seed(): void {
   const { store } = standIn;
-  store.addApp({ id: scenarios.DEVIN_APP_ID, slug: "devin-ai-integration", name: "Devin", botId: 158243242 });
+  scenarios.addDevinApp(store);
   let i = 0;
   for (const owner of ORGS) {
     for (const name of REPOS) {

@@ -19,7 +19,7 @@ let repo: Repo;
 beforeAll(async () => {
   gate = await startGate();
   const { store } = gate.standIn;
-  store.addApp({ id: scenarios.DEVIN_APP_ID, slug: "devin-ai-integration", name: "Devin", botId: 158243242 });
+  scenarios.addDevinApp(store);
   repo = store.addRepo({
     owner: "ship",
     name: "shop",

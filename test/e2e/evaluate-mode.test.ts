@@ -16,12 +16,7 @@ const EVALUATE = "version: 1\nmode: evaluate\npromotion:\n  actions: [fail, reve
 let gate: Gate;
 beforeAll(async () => {
   gate = await startGate();
-  gate.standIn.store.addApp({
-    id: scenarios.DEVIN_APP_ID,
-    slug: "devin-ai-integration",
-    name: "Devin",
-    botId: 158243242,
-  });
+  scenarios.addDevinApp(gate.standIn.store);
 }, 20_000);
 afterAll(() => gate?.close());
 

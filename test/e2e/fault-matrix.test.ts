@@ -130,13 +130,7 @@ interface Expected {
 
 function seedPr(gate: Gate, owner: string, withLabel: boolean): Pr {
   const { store } = gate.standIn;
-  if (!store.apps.has(scenarios.DEVIN_APP_ID))
-    store.addApp({
-      id: scenarios.DEVIN_APP_ID,
-      slug: "devin-ai-integration",
-      name: "Devin",
-      botId: 158243242,
-    });
+  scenarios.addDevinApp(store);
   const repo = store.addRepo({
     owner,
     name: "service",

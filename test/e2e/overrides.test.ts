@@ -16,7 +16,7 @@ let repo: Repo;
 beforeAll(async () => {
   gate = await startGate();
   const { store } = gate.standIn;
-  store.addApp({ id: scenarios.DEVIN_APP_ID, slug: "devin-ai-integration", name: "Devin", botId: 158243242 });
+  scenarios.addDevinApp(store);
   store.addApp({ id: 990002, slug: "slack-bridge", name: "Slack bridge" });
   repo = store.addRepo({
     owner: "glass",

@@ -30,7 +30,7 @@ beforeAll(async () => {
   gate = await startGate();
   const { store } = gate.standIn;
   scenarios.seedOrg(store);
-  store.addApp({ id: scenarios.DEVIN_APP_ID, slug: "devin-ai-integration", name: "Devin", botId: 158243242 });
+  scenarios.addDevinApp(store);
   store.addApp({ id: 900_003, slug: "claude", name: "Claude", owner: "anthropics", botId: 209825114 });
   store.addApp({ id: 29110, slug: "dependabot", name: "Dependabot", owner: "github", botId: 49699333 });
   store.addApp({ id: 900_004, slug: "ci-helper", name: "CI Helper", owner: "mallory" });

@@ -62,7 +62,7 @@ beforeAll(async () => {
   redis = await startRedis();
   standIn = await startStandIn();
   const { store } = standIn;
-  store.addApp({ id: scenarios.DEVIN_APP_ID, slug: "devin-ai-integration", name: "Devin", botId: 158243242 });
+  scenarios.addDevinApp(store);
   for (const owner of ORGS) {
     store.addUser({ login: owner, type: "Organization" });
     const repo = store.addRepo({

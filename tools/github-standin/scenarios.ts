@@ -224,19 +224,23 @@ export function dependabotBump(store: Store): Scenario {
 /** Stand-in app id for Devin's GitHub App (its bot user id is public; its app id is not in our sources). */
 export const DEVIN_APP_ID = 900001;
 
+/** Devin's GitHub App (`devin-ai-integration[bot]`, bot id 158243242), once per store. */
+export function addDevinApp(store: Store): void {
+  if (store.apps.has(DEVIN_APP_ID)) return;
+  store.addApp({
+    id: DEVIN_APP_ID,
+    slug: "devin-ai-integration",
+    name: "Devin",
+    owner: "CognitionAI",
+    botId: 158243242,
+  });
+}
+
 /** (d) Devin labels its own PR `automerge` and enables auto-merge: a promotion chain. */
 export function devinAutomerge(store: Store): Scenario {
   const repo = addRepo(store, "payments", { "src/payments/client.ts": "export const client = {};\n" });
   const devin = "devin-ai-integration[bot]";
-  if (!store.appBySlug("devin-ai-integration")) {
-    store.addApp({
-      id: DEVIN_APP_ID,
-      slug: "devin-ai-integration",
-      name: "Devin",
-      owner: "CognitionAI",
-      botId: 158243242,
-    });
-  }
+  addDevinApp(store);
   const bot = { name: "Devin AI", email: `158243242+${devin}@users.noreply.github.com` };
   const pr = store.addPullRequest(repo.fullName, {
     title: "Retry failed payment webhooks with backoff",
