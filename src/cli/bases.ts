@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { type Fetcher, type LoadResult, loadPolicy, type PolicyRef } from "../policy/index.js";
 import { type OptionSpec, type ParsedArgs, stringList, stringValue, UsageError } from "./args.js";
+import { githubClient } from "./github-client.js";
 import { displayPath } from "./problems.js";
 
 export const BASE_OPTIONS: Record<string, OptionSpec> = {
@@ -140,15 +141,10 @@ export function policyLoader(o: BaseSources): PolicyLoader {
 
 /** The app's own reader of `_extends` files, with a token instead of an installation. */
 async function githubFetcher(token: string, apiUrl: string | undefined): Promise<Fetcher> {
-  // Loaded only when a base is read from GitHub: Probot is most of the command line's start-up time.
-  const [{ ProbotOctokit }, { policyFetcher }] = await Promise.all([
-    import("probot"),
+  // Loaded only when a base is read from GitHub.
+  const [octokit, { policyFetcher }] = await Promise.all([
+    githubClient(token, apiUrl),
     import("../github/gather-rest.js"),
   ]);
-  const octokit = new ProbotOctokit({
-    auth: { token },
-    ...(apiUrl ? { baseUrl: apiUrl.replace(/\/+$/, "") } : {}),
-    throttle: { enabled: false },
-  });
   return policyFetcher(octokit);
 }

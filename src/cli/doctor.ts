@@ -10,6 +10,7 @@ import { parseShape } from "../github/gather-shape.js";
 import { readEnforcementFacts } from "../github/protection.js";
 import { type CommandSpec, type ParsedArgs, stringValue, UsageError } from "./args.js";
 import { parseRepo } from "./bases.js";
+import { githubClient } from "./github-client.js";
 
 export interface DoctorOptions {
   owner: string;
@@ -35,13 +36,7 @@ async function read<T extends z.ZodType>(shape: T, doing: string, call: () => Pr
 
 /** The report, and the exit code: 0 no problem, 1 problems, 2 the repository or the app cannot be read. */
 export async function runDoctor(o: DoctorOptions): Promise<{ text: string; code: number }> {
-  // Probot is most of the start-up time; only this command and `explain` need it.
-  const { ProbotOctokit } = await import("probot");
-  const octokit = new ProbotOctokit({
-    auth: { token: o.token },
-    baseUrl: o.apiUrl,
-    throttle: { enabled: false },
-  });
+  const octokit = await githubClient(o.token, o.apiUrl);
   let appId: number;
   let branch: string;
   try {

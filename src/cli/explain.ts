@@ -2,11 +2,11 @@
  * `agent-policy explain`: evaluate a live PR with a token, read only — no check run, no actions —
  * and print the check run the app would write. A dry run before installing the app.
  */
-import { ProbotOctokit } from "probot";
 import { decide } from "../app/decide.js";
 import { PolicyCache } from "../app/policies.js";
 import { createPeopleCaches } from "../github/gather.js";
 import { renderDecision } from "../report/render.js";
+import { githubClient } from "./github-client.js";
 
 export interface ExplainOptions {
   owner: string;
@@ -17,11 +17,7 @@ export interface ExplainOptions {
 }
 
 export async function explain(o: ExplainOptions): Promise<{ text: string; code: number }> {
-  const octokit = new ProbotOctokit({
-    auth: { token: o.token },
-    ...(o.apiUrl ? { baseUrl: o.apiUrl } : {}),
-    throttle: { enabled: false },
-  });
+  const octokit = await githubClient(o.token, o.apiUrl);
   const outcome = await decide(
     octokit,
     { owner: o.owner, repo: o.repo, number: o.number },
